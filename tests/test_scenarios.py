@@ -1,0 +1,473 @@
+"""Scenario packs: the default 2019 scenario and the validating loader.
+
+No database and no Django settings: the loader is pure Python + PyYAML.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exercises.scenarios import (
+    DEFAULT_SCENARIO_KEY,
+    ScenarioError,
+    available_scenarios,
+    load_scenario,
+    load_scenario_file,
+)
+from exercises.scenarios.loader import FIELD_KEYS, parse_scenario_text, validate_scenario
+
+# USA / DPRK / ROK / China values from docs/SCORING.md, item number -> values.
+SCORING_VALUES = {
+    1: (6, -3, 6, 6),
+    2: (8, -6, 6, 5),
+    3: (10, -9, 7, 5),
+    4: (8, -7, 7, 5),
+    5: (6, -3, 4, 3),
+    6: (9, -8, 6, 4),
+    7: (9, -8, 5, 4),
+    8: (4, -1, 1, 0),
+    9: (-3, 6, 6, 4),
+    10: (-1, 4, 2, 1),
+    11: (-3, 6, -2, 7),
+    12: (-5, 5, -3, 6),
+    13: (-4, 7, 9, 4),
+    14: (-6, 8, 3, 6),
+    15: (-6, 7, 2, 5),
+    16: (-5, 6, 1, 5),
+    17: (-1, 4, 4, 2),
+    18: (-5, 6, 3, 4),
+    19: (-2, 6, 9, 4),
+    20: (0, -2, 8, 1),
+    21: (8, -8, 3, -5),
+    22: (2, 5, 3, 7),
+    23: (-2, 6, 2, 3),
+    24: (1, -3, 6, 1),
+}
+
+
+@pytest.fixture(scope="module")
+def summit() -> dict:
+    return load_scenario(DEFAULT_SCENARIO_KEY)
+
+
+def _items(snapshot: dict) -> dict[str, dict]:
+    return {item["key"]: item for item in snapshot["catalogue"]}
+
+
+# --------------------------------------------------------------------------
+# The default scenario
+
+
+def test_default_scenario_is_available():
+    assert DEFAULT_SCENARIO_KEY in available_scenarios()
+
+
+def test_default_scenario_teams(summit):
+    teams = {team["key"]: team for team in summit["teams"]}
+    assert list(teams) == ["USA", "DPRK", "ROK", "China", "Japan", "Russia"]
+    assert [key for key, team in teams.items() if team["optional"]] == ["Japan", "Russia"]
+
+
+def test_team_briefs_are_private_and_classroom_sized(summit):
+    briefs = [team["brief"] for team in summit["teams"]]
+    assert len(set(briefs)) == len(briefs)
+    for team in summit["teams"]:
+        assert 150 <= len(team["brief"].split()) <= 300, team["key"]
+        assert 2 <= len(team["objectives"]) <= 5, team["key"]
+
+
+def test_default_catalogue_has_the_24_scoring_items(summit):
+    numbers = [item["number"] for item in summit["catalogue"]]
+    assert numbers == list(range(1, 25))
+
+
+@pytest.mark.parametrize("number", sorted(SCORING_VALUES))
+def test_default_values_match_scoring_md(summit, number):
+    item = next(item for item in summit["catalogue"] if item["number"] == number)
+    values = item["values"]
+    assert (values["USA"], values["DPRK"], values["ROK"], values["China"]) == SCORING_VALUES[number]
+    assert set(values) == {"USA", "DPRK", "ROK", "China", "Japan", "Russia"}
+
+
+def test_default_items_have_sensible_givers(summit):
+    items = _items(summit)
+    freeze = items["yongbyon-freeze"]
+    assert (freeze["by"], freeze["to"]) == (["DPRK"], ["USA"])
+    assert freeze["fields"]["action"] == "freeze"
+    assert "Yongbyon" in freeze["fields"]["site"]
+    assert "IAEA" in freeze["fields"]["verification"]
+    assert items["end-of-war-declaration"]["by"] == ["USA", "ROK"]
+    assert items["sectoral-relief"]["by"] == ["USA"]
+    assert items["china-customs-enforcement"]["by"] == ["China"]
+    assert items["yongbyon-dismantlement"]["irreversible"] is True
+    assert items["sectoral-relief"]["irreversible"] is False
+
+
+def test_every_item_is_normalised(summit):
+    team_keys = {team["key"] for team in summit["teams"]}
+    for item in summit["catalogue"]:
+        assert set(item["by"]) <= team_keys and item["by"]
+        assert set(item["to"]) <= team_keys
+        assert tuple(item["fields"]) == FIELD_KEYS
+        assert isinstance(item["irreversible"], bool)
+
+
+def test_conflicts_resolve_and_are_mutual(summit):
+    items = _items(summit)
+    assert "sectoral-relief" in items["china-customs-enforcement"]["conflicts"]
+    for item in summit["catalogue"]:
+        for other in item["conflicts"]:
+            assert item["key"] in items[other]["conflicts"]
+
+
+def test_default_injects(summit):
+    injects = summit["injects"]
+    assert len(injects) == 10
+    tension = {inject["key"]: inject["tension"] for inject in injects}
+    assert tension["remains-repatriated"] < 0
+    assert tension["undeclared-enrichment-site"] > 0
+    assert 0 < tension["punggye-ri-demolition"] <= 5
+    assert all(inject["round"] in (None, 1, 2, 3, 4) for inject in injects)
+
+
+def test_default_scenario_defaults_and_notes(summit):
+    assert summit["defaults"] == {"rounds": 4, "round_minutes": 15, "initial_tension": 60}
+    assert "expert judgement" in summit["values_note"]
+    assert summit["scoring"] == {}
+
+
+def test_snapshot_is_json_and_reloads_unchanged(summit, tmp_path):
+    again = json.loads(json.dumps(summit))
+    assert again == summit
+    path = tmp_path / "again.yaml"
+    path.write_text(yaml.safe_dump(summit, sort_keys=False), encoding="utf-8")
+    assert load_scenario_file(path) == summit
+
+
+# --------------------------------------------------------------------------
+# A small valid scenario, and the mistakes an instructor can make in it
+
+
+def minimal() -> dict:
+    return {
+        "key": "tiny",
+        "title": "Tiny",
+        "situation": "Two sides meet.",
+        "teams": [
+            {"key": "USA", "name": "United States", "brief": "Get a freeze."},
+            {"key": "DPRK", "name": "North Korea", "brief": "Get relief."},
+            {"key": "Japan", "name": "Japan", "optional": True, "brief": "Watch."},
+        ],
+        "catalogue": [
+            {"key": "freeze", "title": "Freeze", "by": ["DPRK"], "to": ["USA"], "values": {"USA": 8, "DPRK": -6}},
+            {"key": "relief", "title": "Relief", "by": ["USA"], "values": {"USA": -5, "DPRK": 7}},
+        ],
+        "injects": [{"key": "test", "title": "A test", "text": "A missile flies.", "tension": 10}],
+    }
+
+
+def test_minimal_scenario_is_normalised(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(minimal()), encoding="utf-8")
+    snapshot = load_scenario_file(path)
+    assert snapshot["teams"][0]["optional"] is False
+    assert snapshot["teams"][0]["objectives"] == []
+    relief = snapshot["catalogue"][1]
+    assert relief["number"] == 2
+    assert relief["to"] == [] and relief["conflicts"] == []
+    assert relief["values"] == {"USA": -5, "DPRK": 7, "Japan": 0}
+    assert relief["fields"] == dict.fromkeys(FIELD_KEYS)
+    assert snapshot["injects"][0]["round"] is None
+    assert snapshot["defaults"] == {"rounds": 4, "round_minutes": 15, "initial_tension": 50}
+    assert snapshot["scoring"] == {} and snapshot["summary"] == ""
+
+
+def test_default_value_fills_missing_teams(tmp_path):
+    data = minimal()
+    data["catalogue"][0]["default_value"] = 2
+    data["catalogue"][0]["by"] = "DPRK"  # a single team without brackets is accepted
+    snapshot = validate_scenario(data, "x.yaml")
+    assert snapshot["catalogue"][0]["values"]["Japan"] == 2
+    assert snapshot["catalogue"][0]["by"] == ["DPRK"]
+
+
+def _set(path: str, value) -> Callable[[dict], None]:
+    """Mutation that sets data[a][b]... (path 'catalogue.0.values.USA')."""
+
+    def mutate(data: dict) -> None:
+        *parents, last = path.split(".")
+        target = data
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        if isinstance(target, list):
+            target[int(last)] = value
+        else:
+            target[last] = value
+
+    return mutate
+
+
+def _delete(path: str) -> Callable[[dict], None]:
+    def mutate(data: dict) -> None:
+        *parents, last = path.split(".")
+        target = data
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        del target[last]
+
+    return mutate
+
+
+def _duplicate(section: str) -> Callable[[dict], None]:
+    def mutate(data: dict) -> None:
+        data[section].append(copy.deepcopy(data[section][0]))
+
+    return mutate
+
+
+# (id, mutation, expected place, expected words in the message)
+BROKEN = [
+    ("missing-title", _delete("title"), "top level", "missing required key 'title'"),
+    ("missing-teams", _delete("teams"), "top level", "missing required key 'teams'"),
+    ("typo-top-key", _set("sumary", "x"), "sumary", "unknown key 'sumary' (did you mean 'summary'?)"),
+    ("bad-scenario-slug", _set("key", "Second Summit"), "key", "must be a slug"),
+    ("title-not-text", _set("title", 12), "title", "must be text, got 12"),
+    ("empty-situation", _set("situation", "  "), "situation", "must not be empty"),
+    ("teams-not-list", _set("teams", "USA, DPRK"), "teams", "must be a list"),
+    ("team-not-mapping", _set("teams.1", "DPRK"), "teams[1]", "must be a mapping"),
+    ("duplicate-team", _duplicate("teams"), "teams[3].key", "duplicate team key 'USA'"),
+    ("bad-team-code", _set("teams.0.key", "U S A"), "teams[0].key", "must be a team code"),
+    ("empty-brief", _set("teams.0.brief", ""), "teams[0].brief", "must not be empty"),
+    ("missing-brief", _delete("teams.1.brief"), "teams[1]", "missing required key 'brief'"),
+    ("typo-team-key", _set("teams.0.objectves", []), "teams[0].objectves", "did you mean 'objectives'"),
+    ("optional-not-bool", _set("teams.2.optional", "maybe"), "teams[2].optional", "must be true or false"),
+    ("objective-not-text", _set("teams.0.objectives", ["ok", 3]), "teams[0].objectives[1]", "must be text"),
+    ("one-real-team", _set("teams.1.optional", True), "teams", "at least two teams must not be optional"),
+    ("empty-catalogue", _set("catalogue", []), "catalogue", "at least 1 entry"),
+    ("duplicate-item", _duplicate("catalogue"), "catalogue[2].key", "duplicate item key 'freeze'"),
+    ("duplicate-number", _set("catalogue.1.number", 1), "catalogue[1].number", "number 1 is already used"),
+    ("bad-item-slug", _set("catalogue.0.key", "Freeze_Now"), "catalogue[0].key", "must be a slug"),
+    ("empty-item-title", _set("catalogue.1.title", ""), "catalogue[1].title", "must not be empty"),
+    ("typo-item-key", _set("catalogue.0.irreversable", True), "catalogue[0].irreversable", "did you mean"),
+    ("by-unknown-team", _set("catalogue.0.by", ["UK"]), "catalogue[0].by[0]", "'UK' is not a team"),
+    ("to-unknown-team", _set("catalogue.0.to", ["USA", "PRC"]), "catalogue[0].to[1]", "'PRC' is not a team"),
+    ("by-listed-twice", _set("catalogue.0.by", ["DPRK", "DPRK"]), "catalogue[0].by[1]", "listed twice"),
+    ("values-unknown-team", _set("catalogue.0.values.China", 3), "catalogue[0].values.China", "not a team"),
+    ("value-too-big", _set("catalogue.0.values.USA", 11), "catalogue[0].values.USA", "between -10 and 10, got 11"),
+    ("value-not-number", _set("catalogue.0.values.USA", "lots"), "catalogue[0].values.USA", "got 'lots'"),
+    (
+        "value-is-bool",
+        _set("catalogue.0.values.USA", True),
+        "catalogue[0].values.USA",
+        "must be a number between -10 and 10, got true",
+    ),
+    ("values-not-mapping", _set("catalogue.1.values", [1, 2]), "catalogue[1].values", "must be a mapping"),
+    ("default-value-range", _set("catalogue.0.default_value", -11), "catalogue[0].default_value", "between -10"),
+    (
+        "conflict-unknown",
+        _set("catalogue.0.conflicts", ["nope"]),
+        "catalogue[0].conflicts[0]",
+        "'nope' is not a catalogue item",
+    ),
+    (
+        "conflict-self",
+        _set("catalogue.0.conflicts", ["freeze"]),
+        "catalogue[0].conflicts[0]",
+        "cannot conflict with itself",
+    ),
+    (
+        "typo-field",
+        _set("catalogue.0.fields", {"verfication": "IAEA"}),
+        "catalogue[0].fields.verfication",
+        "did you mean 'verification'",
+    ),
+    ("field-not-text", _set("catalogue.0.fields", {"site": ["a", "b"]}), "catalogue[0].fields.site", "must be text"),
+    ("irreversible-not-bool", _set("catalogue.0.irreversible", "no way"), "catalogue[0].irreversible", "true or false"),
+    ("rounds-zero", _set("defaults", {"rounds": 0}), "defaults.rounds", "between 1 and 20, got 0"),
+    ("minutes-too-long", _set("defaults", {"round_minutes": 500}), "defaults.round_minutes", "between 1 and 180"),
+    ("tension-negative", _set("defaults", {"initial_tension": -5}), "defaults.initial_tension", "between 0 and 100"),
+    ("typo-defaults", _set("defaults", {"round": 3}), "defaults.round", "did you mean 'rounds'"),
+    ("duplicate-inject", _duplicate("injects"), "injects[1].key", "duplicate inject key 'test'"),
+    ("inject-tension-range", _set("injects.0.tension", 50), "injects[0].tension", "between -30 and 30, got 50"),
+    ("inject-round-after-end", _set("injects.0.round", 9), "injects[0].round", "between 1 and 4, got 9"),
+    ("inject-missing-text", _delete("injects.0.text"), "injects[0]", "missing required key 'text'"),
+    ("scoring-not-mapping", _set("scoring", ["weights"]), "scoring", "must be a mapping"),
+    ("scoring-int-keys", _set("scoring", {"weights": {1: 2}}), "scoring.weights", "keys must be text"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "place", "words"), [case[1:] for case in BROKEN], ids=[case[0] for case in BROKEN])
+def test_broken_scenario_names_file_place_and_problem(tmp_path, mutate, place, words):
+    data = minimal()
+    mutate(data)
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_file(path)
+    error = caught.value
+    assert (error.file, error.place) == ("broken.yaml", place), str(error)
+    assert words in error.message
+    assert str(error) == f"broken.yaml: {place}: {error.message}"
+
+
+# Mistakes that only exist as text: YAML syntax and the overall shape.
+BROKEN_TEXT = [
+    ("not-yaml", "key: tiny\ntitle: [unclosed\nsituation: x\n", "line 3, column", "not valid YAML"),
+    ("tab-indent", "key: tiny\nteams:\n\t- key: USA\n", "line 3, column 1", "not valid YAML"),
+    ("duplicate-yaml-key", "key: tiny\ntitle: A\ntitle: B\n", "line 3, column 1", "duplicate key 'title'"),
+    ("top-level-list", "- key: tiny\n", "top level", "must be a mapping"),
+    ("empty-file", "# nothing yet\n", "file", "is empty"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "words"), [case[1:] for case in BROKEN_TEXT], ids=[case[0] for case in BROKEN_TEXT]
+)
+def test_broken_yaml_text(tmp_path, text, place, words):
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_file(path)
+    assert caught.value.file == "broken.yaml"
+    assert caught.value.place.startswith(place), str(caught.value)
+    assert words in caught.value.message
+
+
+def test_missing_file_is_a_scenario_error(tmp_path):
+    with pytest.raises(ScenarioError, match=r"^nope\.yaml: file: cannot be read"):
+        load_scenario_file(tmp_path / "nope.yaml")
+
+
+def test_all_mistakes_are_collected_first_one_raised():
+    data = minimal()
+    data["title"] = ""
+    data["catalogue"][0]["values"]["USA"] = 99
+    with pytest.raises(ScenarioError) as caught:
+        validate_scenario(data, "two.yaml")
+    assert caught.value.place == "title"
+    assert [error.place for error in caught.value.errors] == ["title", "catalogue[0].values.USA"]
+
+
+def test_scenario_error_pickles():
+    error = pickle.loads(pickle.dumps(ScenarioError("a.yaml", "key", "bad")))
+    assert str(error) == "a.yaml: key: bad"
+
+
+def test_parse_text_uses_given_file_name():
+    with pytest.raises(ScenarioError, match=r"^upload\.yaml: top level: missing required key 'key'"):
+        parse_scenario_text("title: x\n", "upload.yaml")
+
+
+# --------------------------------------------------------------------------
+# Finding packs by key
+
+
+def test_unknown_scenario_lists_known_keys():
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario("first-summit-1994")
+    assert "unknown scenario 'first-summit-1994'" in str(caught.value)
+    assert DEFAULT_SCENARIO_KEY in str(caught.value)
+    assert isinstance(caught.value, KeyError)
+
+
+def test_packs_are_found_by_key_not_file_name(tmp_path):
+    (tmp_path / "whatever.yaml").write_text(yaml.safe_dump(minimal()), encoding="utf-8")
+    assert available_scenarios(tmp_path) == {"tiny": tmp_path / "whatever.yaml"}
+    assert load_scenario("tiny", tmp_path)["title"] == "Tiny"
+
+
+def test_two_packs_with_one_key_are_refused(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(yaml.safe_dump(minimal()), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"^b\.yaml: key: 'tiny' is already the key of a\.yaml"):
+        available_scenarios(tmp_path)
+
+
+# --------------------------------------------------------------------------
+# Whatever an instructor types, the loader answers with a ScenarioError or a
+# valid snapshot, never a crash.
+
+scalars = st.none() | st.booleans() | st.integers(-50, 50) | st.floats(allow_nan=True) | st.text(max_size=12)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _paths(node, prefix=()) -> list[tuple]:
+    """Every place in a nested structure, as a tuple of keys/indexes."""
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, inner in node.items():
+            found += _paths(inner, (*prefix, key))
+    elif isinstance(node, list):
+        for index, inner in enumerate(node):
+            found += _paths(inner, (*prefix, index))
+    return found
+
+
+def _mutate(data: dict, path: tuple, action: str, value, new_key: str) -> dict:
+    data = copy.deepcopy(data)
+    if not path:
+        return value if action == "replace" else data
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    last = path[-1]
+    if action == "delete":
+        del parent[last]
+    elif action == "replace":
+        parent[last] = value
+    elif isinstance(parent[last], dict):
+        parent[last][new_key] = value
+    elif isinstance(parent[last], list):
+        parent[last].append(value)
+    return data
+
+
+BASE = minimal()
+BASE["defaults"] = {"rounds": 4}
+BASE["catalogue"][0]["conflicts"] = ["relief"]
+BASE["catalogue"][0]["fields"] = {"site": "Yongbyon", "quantity": 5}
+BASE["scoring"] = {"weights": {"balance": 35}}
+BASE_PATHS = _paths(BASE)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    mutations=st.lists(
+        st.tuples(
+            st.sampled_from(BASE_PATHS),
+            st.sampled_from(["delete", "replace", "add"]),
+            values,
+            st.text(max_size=12),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_random_mutations_load_or_raise_scenario_error(tmp_path_factory, mutations):
+    data = BASE
+    for path, action, value, new_key in mutations:
+        if path in _paths(data):  # an earlier mutation may have removed it
+            data = _mutate(data, path, action, value, new_key)
+    path = Path(tmp_path_factory.getbasetemp()) / "mutated.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    try:
+        snapshot = load_scenario_file(path)
+    except ScenarioError as error:
+        assert str(error).startswith("mutated.yaml: ")
+        return
+    # Whatever loads is a complete, JSON-safe snapshot that loads again unchanged.
+    assert json.loads(json.dumps(snapshot, allow_nan=False)) == snapshot
+    assert validate_scenario(snapshot, "again") == snapshot
