@@ -1,0 +1,61 @@
+# Tabletop: `make run` serves the demo, `make test` runs everything. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 4
+PYTEST_ARGS ?=
+
+.PHONY: install run serve test lint format bench system-packages db clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@PY_BIN=$$(scripts/find-python) || exit 1; \
+	  echo "Using $$PY_BIN ($$($$PY_BIN --version))"; \
+	  [ -x $(PY) ] || $$PY_BIN -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+## install: build .venv/ with the pinned dependencies
+install: $(STAMP)
+
+## db: migrate and check the scenario packs (safe to repeat)
+db: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_scenarios
+
+## run: the development server on SQLite with a demo exercise
+run: db
+	$(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## serve: the production-style server (gunicorn, WSGI)
+serve: db
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn tabletop.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+
+system-packages:
+	@scripts/ensure-system-packages
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## test: lint, checks and the whole suite, browser tests included
+test: install system-packages lint
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## bench: the benchmark suite (never part of make test); writes bench/results/
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts

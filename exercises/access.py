@@ -1,0 +1,75 @@
+"""Who may see what. Every view starts with one of these helpers.
+
+A facilitator reaches only their own exercises (others' answer 404, so ids leak
+nothing). A player reaches only the team whose seat is in their signed session.
+"""
+
+from typing import NamedTuple
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from exercises.models import Exercise, Participant
+
+SEATS = "seats"  # session key: {team_id: [participant_id, exercise_id]}
+SEEN_EVERY_SECONDS = 10
+
+
+def exercise_for_facilitator(request, exercise_id: int) -> Exercise:
+    return get_object_or_404(Exercise.objects.for_facilitator(request.user), pk=exercise_id)
+
+
+class Seat(NamedTuple):
+    participant_id: int
+    exercise_id: int
+
+
+def seat(request, team_id: int) -> Seat | None:
+    """The seat this browser holds on the team, read from the signed session: no query."""
+    value = request.session.get(SEATS, {}).get(str(team_id))
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    return Seat(*value)
+
+
+def seat_participant_id(request, team_id: int) -> int | None:
+    found = seat(request, team_id)
+    return found.participant_id if found else None
+
+
+def take_seat(request, participant: Participant) -> None:
+    seats = dict(request.session.get(SEATS, {}))
+    seats[str(participant.team_id)] = [participant.pk, participant.team.exercise_id]
+    request.session[SEATS] = seats
+
+
+def leave_seat(request, team_id: int) -> None:
+    seats = dict(request.session.get(SEATS, {}))
+    seats.pop(str(team_id), None)
+    request.session[SEATS] = seats
+
+
+def participant_for_team(request, team_id: int) -> Participant:
+    """The player seated on this team in this browser, or 404."""
+    participant_id = seat_participant_id(request, team_id)
+    if participant_id is None:
+        raise Http404("You have no seat on this team.")
+    participant = (
+        Participant.objects.select_related("team", "team__exercise").filter(pk=participant_id, team_id=team_id).first()
+    )
+    if participant is None:
+        # The facilitator removed or moved this player.
+        raise Http404("Your seat on this team is gone.")
+    return participant
+
+
+def mark_seen(participant: Participant, *, drafting: bool = False) -> None:
+    """Presence for the console, written at most every few seconds per player."""
+    now = timezone.now()
+    stale = participant.last_seen_at is None or (now - participant.last_seen_at).total_seconds() >= SEEN_EVERY_SECONDS
+    if stale or drafting:
+        fields = {"last_seen_at": now}
+        if drafting:
+            fields["drafting_at"] = now
+        Participant.objects.filter(pk=participant.pk).update(**fields)

@@ -1,0 +1,194 @@
+"""Forms: every one shows its errors inline, next to the field that caused them."""
+
+import re
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+
+from exercises.models import Team, normalise_join_code
+from exercises.scenarios import ScenarioError, available_scenarios, load_scenario
+
+LIMITS = settings.TABLETOP_LIMITS
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # templates keep the <form> and its hx-post visible
+    return helper
+
+
+class ExerciseCreateForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="What the class will see, e.g. “IR 210 — second summit”.")
+    scenario = forms.ChoiceField()
+    teams = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, help_text="At least two teams.")
+    num_rounds = forms.IntegerField(label="Rounds", min_value=1, max_value=LIMITS["rounds_per_exercise"])
+    round_minutes = forms.IntegerField(label="Minutes per round", min_value=1, max_value=180)
+
+    def __init__(self, *args, scenario_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.scenario_data = load_scenario(scenario_key)
+        keys = available_scenarios()
+        self.fields["scenario"].choices = [(k, load_scenario(k)["title"]) for k in sorted(keys)]
+        self.fields["scenario"].initial = scenario_key
+        self.fields["teams"].choices = [
+            (t["key"], f"{t['name']}{' (optional)' if t.get('optional') else ''}") for t in self.scenario_data["teams"]
+        ]
+        self.fields["teams"].initial = [t["key"] for t in self.scenario_data["teams"] if not t.get("optional")]
+        defaults = self.scenario_data.get("defaults", {})
+        self.fields["num_rounds"].initial = defaults.get("rounds", 4)
+        self.fields["round_minutes"].initial = defaults.get("round_minutes", 15)
+
+    def clean_scenario(self):
+        key = self.cleaned_data["scenario"]
+        try:
+            self.scenario_data = load_scenario(key)
+        except ScenarioError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return key
+
+    def clean_teams(self):
+        teams = self.cleaned_data["teams"]
+        if len(teams) < 2:
+            raise forms.ValidationError("Choose at least two teams: a negotiation needs a counterpart.")
+        return teams
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(label="Team code", max_length=32, help_text="The 8-letter code your facilitator gave you.")
+    display_name = forms.CharField(
+        label="Your name", max_length=40, help_text="How your teammates and the facilitator will see you."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.team = None
+        self.fields["code"].widget.attrs.update({"autocapitalize": "characters", "autocomplete": "off"})
+
+    def clean_code(self):
+        code = normalise_join_code(self.cleaned_data["code"])
+        team = Team.objects.select_related("exercise").filter(join_code=code).first()
+        if team is None:
+            raise forms.ValidationError(
+                "No team has that code. Check it letter by letter (codes never use 0, O, 1, I, L, 5, S, 2, Z, 8 or B)."
+            )
+        if team.exercise.is_ended:
+            raise forms.ValidationError("That exercise has ended. Ask your facilitator for the debrief.")
+        self.team = team
+        return code
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError("Enter a name.")
+        return name
+
+
+class OfferForm(forms.Form):
+    """The offer as a whole: to whom, and a note. Commitments come in a formset."""
+
+    recipients = forms.MultipleChoiceField(
+        label="Send to", widget=forms.CheckboxSelectMultiple, help_text="It becomes an agreement when all accept."
+    )
+    message = forms.CharField(
+        label="Note to the recipients",
+        required=False,
+        max_length=LIMITS["text_length"],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, team: Team, teams: list[Team], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.teams = {t.key: t for t in teams if t.pk != team.pk}
+        self.fields["recipients"].choices = [(t.key, t.name) for t in self.teams.values()]
+
+    def recipient_teams(self) -> list[Team]:
+        return [self.teams[key] for key in self.cleaned_data["recipients"]]
+
+
+_POSITIONS = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
+
+
+class CommitmentForm(forms.Form):
+    kind = forms.ChoiceField(label="From the catalogue", required=False)
+    by = forms.ChoiceField(label="Who commits")
+    to = forms.MultipleChoiceField(label="For whom", required=False, widget=forms.CheckboxSelectMultiple)
+    action = forms.CharField(max_length=200, required=False, help_text="A concrete verb: freeze, dismantle, allow…")
+    object = forms.CharField(max_length=300, required=False, help_text="Exactly what is covered.")
+    quantity = forms.CharField(max_length=50, required=False)
+    unit = forms.CharField(max_length=50, required=False)
+    site = forms.CharField(max_length=200, required=False, help_text="A named facility or place.")
+    deadline = forms.CharField(
+        max_length=100, required=False, help_text="A date or “within 30 days” beats “at an early date”."
+    )
+    verification = forms.CharField(max_length=200, required=False, help_text="Who checks, with what access.")
+    duration = forms.CharField(max_length=100, required=False, help_text="“permanently”, “for 2 years”…")
+    phase = forms.IntegerField(min_value=1, max_value=10, required=False, help_text="Step 1, 2… of a phased deal.")
+    conditional_on = forms.CharField(
+        label="Only if commitment no.", max_length=50, required=False, help_text="e.g. “2” or “1, 3”."
+    )
+    text = forms.CharField(
+        label="In your own words",
+        max_length=LIMITS["text_length"],
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # The catalogue item whose defaults were last filled in, so a refresh fills a row once.
+    filled_kind = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, parties: list[tuple[str, str]], catalogue: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["by"].choices = parties
+        self.fields["to"].choices = parties
+        self.fields["kind"].choices = [("", "— free text —")] + [
+            (item["key"], f"{item['number']}. {item['title']}") for item in catalogue
+        ]
+
+    def clean_conditional_on(self):
+        raw = self.cleaned_data["conditional_on"]
+        if not raw.strip():
+            return []
+        if not _POSITIONS.match(raw):
+            raise forms.ValidationError("List commitment numbers, e.g. “2” or “1, 3”.")
+        return sorted({int(p) for p in re.split(r"[,\s]+", raw.strip())})
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("kind", "action", "object", "text")):
+            raise forms.ValidationError("Describe the commitment: pick a catalogue item, or fill in action or text.")
+        if data.get("by") and data.get("by") in (data.get("to") or []):
+            self.add_error("to", "A party cannot commit to itself.")
+        return data
+
+
+class BaseCommitmentFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        count = len(self.forms)
+        for position, form in enumerate(self.forms, start=1):
+            for ref in form.cleaned_data.get("conditional_on", []):
+                if ref == position:
+                    form.add_error("conditional_on", "A commitment cannot be conditional on itself.")
+                elif not 1 <= ref <= count:
+                    form.add_error("conditional_on", f"There is no commitment no. {ref} in this offer.")
+
+    def rows(self) -> list[dict]:
+        return [dict(form.cleaned_data) for form in self.forms]
+
+
+CommitmentFormSet = forms.formset_factory(
+    CommitmentForm,
+    formset=BaseCommitmentFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=LIMITS["commitments_per_offer"],
+    validate_max=True,
+    absolute_max=LIMITS["commitments_per_offer"],
+)

@@ -1,0 +1,477 @@
+"""The exercise's state: who plays, what rounds ran, what was offered and agreed.
+
+Transitions on one object live on its model (``Round.pause()``); steps that span
+several models (submitting an offer, closing a round) live in ``services.py``.
+Every state change appends an ``Event``; events are never updated or deleted.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+# Join codes avoid characters that are easy to misread aloud or on a projector
+# (0/O, 1/I/L, 5/S, 2/Z, 8/B). 8 characters of 24 symbols: 24**8 ≈ 1.1e11 codes.
+JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3467"
+JOIN_CODE_LENGTH = 8
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(raw: str) -> str:
+    """Accept codes typed with spaces, dashes or lower case."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ExerciseQuerySet(models.QuerySet):
+    def for_facilitator(self, user):
+        return self.filter(facilitator=user)
+
+
+class Exercise(models.Model):
+    class Status(models.TextChoices):
+        SETUP = "setup", "Not started"
+        RUNNING = "running", "Running"
+        ENDED = "ended", "Ended"
+
+    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercises")
+    title = models.CharField(max_length=200)
+    scenario_key = models.CharField(max_length=100)
+    # The scenario as it was when the exercise was created: editing a scenario
+    # file never rewrites a past exercise.
+    scenario = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SETUP)
+    num_rounds = models.PositiveSmallIntegerField(default=4)
+    round_minutes = models.PositiveSmallIntegerField(default=15)
+    tension = models.FloatField(default=60.0)
+    # Bumped on every change so that polling clients can tell "nothing new" cheaply.
+    revision = models.PositiveBigIntegerField(default=1)
+    seed = models.CharField(max_length=64, default=new_token, editable=False)
+    leaderboard_revealed = models.BooleanField(default=False)
+    observer_token = models.CharField(max_length=64, default=new_token, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExerciseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == self.Status.ENDED
+
+    def bump(self) -> int:
+        """Advance the revision after a change and publish it to the poll cache."""
+        from exercises import live
+
+        Exercise.objects.filter(pk=self.pk).update(revision=F("revision") + 1)
+        self.revision = Exercise.objects.values_list("revision", flat=True).get(pk=self.pk)
+        live.publish_revision(self.pk, self.revision, self.open_deadline_ts())
+        return self.revision
+
+    def open_deadline_ts(self) -> float | None:
+        """The open round's deadline, so a cached poll knows when it must look again."""
+        deadline = self.rounds.filter(status=Round.Status.OPEN).values_list("deadline", flat=True).first()
+        return deadline.timestamp() if deadline else None
+
+    def current_round(self):
+        return self.rounds.order_by("-number").first()
+
+    @property
+    def team_names(self) -> dict[str, str]:
+        return {t["key"]: t["name"] for t in self.scenario.get("teams", [])}
+
+
+class Team(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="teams")
+    key = models.CharField(max_length=10)  # the party code used by the rules: USA, DPRK ...
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["exercise", "key"], name="team_key_unique_in_exercise")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scenario_team(self) -> dict:
+        for team in self.exercise.scenario.get("teams", []):
+            if team["key"] == self.key:
+                return team
+        return {"key": self.key, "name": self.name, "brief": "", "objectives": []}
+
+
+class Participant(models.Model):
+    """A player: no account, a display name and a seat on one team."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="participants")
+    display_name = models.CharField(max_length=40)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    drafting_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "display_name"], name="participant_name_unique_in_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.team.key})"
+
+    @property
+    def label(self) -> str:
+        return f"{self.team.key}: {self.display_name}"
+
+
+class Round(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        PAUSED = "paused", "Paused"
+        CLOSED = "closed", "Closed"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(default=timezone.now)
+    # Absolute: a restart loses nothing and every browser counts down to the same instant.
+    deadline = models.DateTimeField(null=True, blank=True)
+    # While paused the clock is frozen: what was left is kept here, deadline is cleared.
+    paused_remaining = models.DurationField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    tension_before = models.FloatField(null=True, blank=True)
+    tension_after = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["exercise", "number"], name="round_number_unique")]
+
+    def __str__(self) -> str:
+        return f"Round {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def remaining(self, now=None) -> timedelta:
+        if self.status == self.Status.PAUSED:
+            return self.paused_remaining or timedelta(0)
+        if self.status == self.Status.CLOSED or self.deadline is None:
+            return timedelta(0)
+        return max(self.deadline - (now or timezone.now()), timedelta(0))
+
+    def is_expired(self, now=None) -> bool:
+        return (
+            self.status == self.Status.OPEN and self.deadline is not None and self.deadline <= (now or timezone.now())
+        )
+
+    def accepts_submissions(self, now=None) -> bool:
+        return self.status == self.Status.OPEN and not self.is_expired(now)
+
+
+class Inject(models.Model):
+    """A scenario development pushed to the room (or to chosen teams)."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="injects")
+    round = models.ForeignKey(Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="injects")
+    key = models.CharField(max_length=100, blank=True)  # the scenario's key, blank when written live
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    tension_delta = models.FloatField(default=0)
+    # Empty means every team sees it.
+    audience = models.ManyToManyField(Team, blank=True, related_name="targeted_injects")
+    pushed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-pushed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OfferQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Offer.Status.PENDING)
+
+    def agreements(self):
+        return self.filter(status=Offer.Status.ACCEPTED)
+
+    def involving(self, team):
+        return self.filter(Q(from_team=team) | Q(recipients=team)).distinct()
+
+
+class Offer(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting answers"
+        ACCEPTED = "accepted", "Agreement"
+        REJECTED = "rejected", "Rejected"
+        COUNTERED = "countered", "Countered"
+        EXPIRED = "expired", "Expired"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="offers")
+    # Numbered within the exercise (#1, #2 ...): what players call it, and the stable
+    # key for the seeded outcome draw.
+    number = models.PositiveIntegerField()
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="offers")
+    from_team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="offers_sent")
+    recipients = models.ManyToManyField(Team, related_name="offers_received")
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="counters")
+    submitted_by = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, blank=True)
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # One form submission stores one offer, however often it is re-posted.
+    client_token = models.CharField(max_length=64)
+    # What the rules engine decided at submission, kept as it was then.
+    specificity = models.PositiveSmallIntegerField(null=True, blank=True)
+    reciprocity = models.PositiveSmallIntegerField(null=True, blank=True)
+    score_detail = models.JSONField(default=dict, blank=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_team", "client_token"], name="offer_client_token_unique"),
+            models.UniqueConstraint(fields=["exercise", "number"], name="offer_number_unique"),
+        ]
+        indexes = [models.Index(fields=["exercise", "round", "status"])]
+
+    def __str__(self) -> str:
+        return f"Offer #{self.number} from {self.from_team.key}"
+
+    @property
+    def is_agreement(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+
+class Response(models.Model):
+    """One recipient team's answer to an offer."""
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", "Accepted"
+        REJECT = "reject", "Rejected"
+        COUNTER = "counter", "Countered"
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="responses")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="responses")
+    participant = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    counter_offer = models.ForeignKey(Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        # The last guard against two answers from one team, whatever the race.
+        constraints = [models.UniqueConstraint(fields=["offer", "team"], name="one_response_per_team")]
+
+
+class Commitment(models.Model):
+    """One concrete promise inside an offer; on the ledger once the offer is agreed."""
+
+    class Outcome(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        DUE = "due", "On the ledger"
+        KEPT = "kept", "Kept"
+        BROKEN = "broken", "Broken"
+        VOID = "void", "Not agreed"
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="commitments")
+    position = models.PositiveSmallIntegerField()  # 1-based, the id other commitments refer to
+    # Parties are codes, not Team rows: an offer may bind a party that is not playing.
+    by = models.CharField(max_length=20)
+    to = models.JSONField(default=list, blank=True)
+    kind = models.CharField(max_length=100, blank=True)  # catalogue key
+    action = models.CharField(max_length=200, blank=True)
+    object = models.CharField(max_length=300, blank=True)
+    quantity = models.CharField(max_length=50, blank=True)
+    unit = models.CharField(max_length=50, blank=True)
+    site = models.CharField(max_length=200, blank=True)
+    deadline = models.CharField(max_length=100, blank=True)
+    verification = models.CharField(max_length=200, blank=True)
+    conditional_on = models.JSONField(default=list, blank=True)  # positions in the same offer
+    phase = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration = models.CharField(max_length=100, blank=True)
+    text = models.TextField(blank=True)
+    specificity = models.PositiveSmallIntegerField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    # The ledger: set when the offer becomes an agreement, resolved at a later close.
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PROPOSED)
+    due_round = models.PositiveSmallIntegerField(null=True, blank=True)
+    resolved_in = models.ForeignKey(Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kept_probability = models.FloatField(null=True, blank=True)
+    draw = models.FloatField(null=True, blank=True)
+    overridden = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["offer_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["offer", "position"], name="commitment_position_unique")]
+        indexes = [models.Index(fields=["outcome", "due_round"])]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def summary(self) -> str:
+        parts = [self.by, self.action, self.quantity, self.unit, self.object]
+        words = " ".join(p for p in parts if p)
+        if self.site:
+            words += f" at {self.site}"
+        if self.deadline:
+            words += f", {self.deadline}"
+        return words if words.strip() != self.by else (self.text or self.by)
+
+
+class TeamScore(models.Model):
+    """A team's standing after a round closed, with how it was computed."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="scores")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="scores")
+    delivered = models.FloatField(default=0)
+    stability = models.FloatField(default=0)
+    total = models.FloatField(default=0)
+    detail = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["round__number", "team__order"]
+        constraints = [models.UniqueConstraint(fields=["round", "team"], name="one_score_per_team_round")]
+
+
+class Observer(models.Model):
+    """Someone the facilitator invited to watch and write observations."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="observers")
+    name = models.CharField(max_length=80)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Observation(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="observations")
+    observer = models.ForeignKey(Observer, on_delete=models.SET_NULL, null=True, blank=True)
+    author = models.CharField(max_length=120)
+    round = models.ForeignKey(Round, on_delete=models.SET_NULL, null=True, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class ReportNarrative(models.Model):
+    """The facilitator's own words in the after-action report (Markdown)."""
+
+    exercise = models.OneToOneField(Exercise, on_delete=models.CASCADE, related_name="narrative")
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class ImprovementItem(models.Model):
+    """One row of the AAR improvement plan."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="improvement_items")
+    issue = models.CharField(max_length=300)
+    recommendation = models.TextField()
+    owner = models.CharField(max_length=120, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+
+class EventQuerySet(models.QuerySet):
+    """Append-only: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs):
+        raise TypeError("Events are append-only and cannot be updated.")
+
+    def delete(self):
+        raise TypeError("Events are append-only and cannot be deleted.")
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        EXERCISE_CREATED = "exercise_created", "Exercise created"
+        EXERCISE_STARTED = "exercise_started", "Exercise started"
+        EXERCISE_ENDED = "exercise_ended", "Exercise ended"
+        PLAYER_JOINED = "player_joined", "Player joined"
+        PLAYER_REJOINED = "player_rejoined", "Player returned"
+        PLAYER_MOVED = "player_moved", "Player moved"
+        PLAYER_REMOVED = "player_removed", "Player removed"
+        ROUND_OPENED = "round_opened", "Round opened"
+        ROUND_PAUSED = "round_paused", "Round paused"
+        ROUND_RESUMED = "round_resumed", "Round resumed"
+        ROUND_EXTENDED = "round_extended", "Round extended"
+        ROUND_CLOSED = "round_closed", "Round closed"
+        INJECT_PUSHED = "inject_pushed", "Inject pushed"
+        OFFER_SUBMITTED = "offer_submitted", "Offer sent"
+        OFFER_ACCEPTED = "offer_accepted", "Offer accepted"
+        OFFER_REJECTED = "offer_rejected", "Offer rejected"
+        OFFER_COUNTERED = "offer_countered", "Offer countered"
+        OFFER_EXPIRED = "offer_expired", "Offer expired"
+        AGREEMENT_REACHED = "agreement_reached", "Agreement reached"
+        COMMITMENT_RESOLVED = "commitment_resolved", "Commitment resolved"
+        COMMITMENT_OVERRIDDEN = "commitment_overridden", "Resolution overridden"
+        CONFLICT_FLAGGED = "conflict_flagged", "Conflicting commitments"
+        TENSION_CHANGED = "tension_changed", "Tension changed"
+        SCORES_UPDATED = "scores_updated", "Scores updated"
+        OBSERVER_INVITED = "observer_invited", "Observer invited"
+        OBSERVATION_RECORDED = "observation_recorded", "Observation"
+        LEADERBOARD_REVEALED = "leaderboard_revealed", "Leaderboard shown"
+        REPORT_EDITED = "report_edited", "Report edited"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="events")
+    round = models.ForeignKey(Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.CharField(max_length=120)  # who did it, as people read it: "facilitator alice", "USA: Min"
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Events are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Events are append-only and cannot be deleted.")

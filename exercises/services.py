@@ -1,0 +1,715 @@
+"""Steps of the game that span several models, each in one transaction.
+
+Lock order, everywhere: the exercise row, then the round row, then offers. Each
+step checks its preconditions under the lock, so two facilitators closing the same
+round, or a submission racing the deadline, end with exactly one outcome.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from exercises import rules, scoring
+from exercises.models import (
+    Commitment,
+    Event,
+    Exercise,
+    Inject,
+    Offer,
+    Participant,
+    Response,
+    Round,
+    Team,
+    TeamScore,
+)
+
+
+class GameError(Exception):
+    """A refusal the user should read: the round is closed, the offer was answered ..."""
+
+
+SYSTEM = "system"
+
+
+def facilitator_label(user) -> str:
+    return f"facilitator {user.get_username()}"
+
+
+def record(exercise, kind, actor: str, *, round=None, team=None, **details) -> Event:
+    return Event.objects.create(exercise=exercise, kind=kind, actor=actor, round=round, team=team, details=details)
+
+
+def _locked_exercise(exercise_id: int) -> Exercise:
+    return Exercise.objects.select_for_update().get(pk=exercise_id)
+
+
+# --- setting up ---------------------------------------------------------------------------
+
+
+def create_exercise(
+    *, facilitator, scenario: dict, title: str, team_keys: list[str], num_rounds: int, round_minutes: int
+) -> Exercise:
+    with transaction.atomic():
+        exercise = Exercise.objects.create(
+            facilitator=facilitator,
+            title=title,
+            scenario_key=scenario["key"],
+            scenario=scenario,
+            num_rounds=num_rounds,
+            round_minutes=round_minutes,
+            tension=float(scenario.get("defaults", {}).get("initial_tension", 60)),
+        )
+        chosen = [t for t in scenario["teams"] if t["key"] in set(team_keys)]
+        Team.objects.bulk_create(
+            Team(exercise=exercise, key=t["key"], name=t["name"], order=i) for i, t in enumerate(chosen)
+        )
+        record(
+            exercise,
+            Event.Kind.EXERCISE_CREATED,
+            facilitator_label(facilitator),
+            scenario=scenario["key"],
+            teams=[t["key"] for t in chosen],
+            rounds=num_rounds,
+            round_minutes=round_minutes,
+        )
+    exercise.bump()
+    return exercise
+
+
+@dataclass
+class JoinResult:
+    participant: Participant
+    returning: bool
+
+
+def join_team(*, team: Team, display_name: str) -> JoinResult:
+    """Seat a player on a team; the same name on the same team is the same player coming back."""
+    name = " ".join(display_name.split())
+    existing = team.participants.filter(display_name__iexact=name).first()
+    if existing:
+        record(team.exercise, Event.Kind.PLAYER_REJOINED, existing.label, team=team, name=existing.display_name)
+        team.exercise.bump()
+        return JoinResult(existing, True)
+    limit = settings.TABLETOP_LIMITS["players_per_team"]
+    try:
+        with transaction.atomic():
+            if team.participants.count() >= limit:
+                raise GameError(f"{team.name} already has {limit} players, the most a team can have.")
+            participant = Participant.objects.create(team=team, display_name=name, last_seen_at=timezone.now())
+            record(team.exercise, Event.Kind.PLAYER_JOINED, participant.label, team=team, name=name)
+    except IntegrityError:
+        # Two tabs joined with the same name at once: both get the one seat.
+        return JoinResult(team.participants.get(display_name__iexact=name), True)
+    team.exercise.bump()
+    return JoinResult(participant, False)
+
+
+# --- the clock ----------------------------------------------------------------------------
+
+
+def start_round(*, exercise: Exercise, actor: str) -> Round:
+    with transaction.atomic():
+        exercise = _locked_exercise(exercise.pk)
+        if exercise.is_ended:
+            raise GameError("The exercise has ended.")
+        current = exercise.current_round()
+        if current and not current.is_closed:
+            raise GameError(f"Round {current.number} is still running; close it first.")
+        number = (current.number if current else 0) + 1
+        if number > exercise.num_rounds:
+            raise GameError(f"All {exercise.num_rounds} rounds have been played; end the exercise.")
+        now = timezone.now()
+        new_round = Round.objects.create(
+            exercise=exercise,
+            number=number,
+            opened_at=now,
+            deadline=now + timedelta(minutes=exercise.round_minutes),
+            tension_before=exercise.tension,
+        )
+        if exercise.status == Exercise.Status.SETUP:
+            exercise.status = Exercise.Status.RUNNING
+            exercise.started_at = now
+            exercise.save(update_fields=["status", "started_at"])
+            record(exercise, Event.Kind.EXERCISE_STARTED, actor)
+        record(
+            exercise,
+            Event.Kind.ROUND_OPENED,
+            actor,
+            round=new_round,
+            number=number,
+            deadline=new_round.deadline.isoformat(),
+        )
+        for inject in exercise.scenario.get("injects", []):
+            if inject.get("round") == number:
+                _push_inject(exercise, new_round, actor, inject_data=inject)
+    exercise.bump()
+    return new_round
+
+
+def pause_round(*, round: Round, actor: str) -> None:
+    with transaction.atomic():
+        exercise = _locked_exercise(round.exercise_id)
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        if locked.status != Round.Status.OPEN or locked.is_expired():
+            raise GameError("Only a running round can be paused.")
+        locked.paused_remaining = locked.remaining()
+        locked.status = Round.Status.PAUSED
+        locked.deadline = None
+        locked.save(update_fields=["paused_remaining", "status", "deadline"])
+        record(exercise, Event.Kind.ROUND_PAUSED, actor, round=locked, remaining_s=_seconds(locked.paused_remaining))
+    exercise.bump()
+
+
+def resume_round(*, round: Round, actor: str) -> None:
+    with transaction.atomic():
+        exercise = _locked_exercise(round.exercise_id)
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        if locked.status != Round.Status.PAUSED:
+            raise GameError("The round is not paused.")
+        locked.deadline = timezone.now() + (locked.paused_remaining or timedelta(0))
+        locked.status = Round.Status.OPEN
+        locked.paused_remaining = None
+        locked.save(update_fields=["paused_remaining", "status", "deadline"])
+        record(exercise, Event.Kind.ROUND_RESUMED, actor, round=locked, deadline=locked.deadline.isoformat())
+    exercise.bump()
+
+
+def extend_round(*, round: Round, actor: str, minutes: int) -> None:
+    if not 1 <= minutes <= 120:
+        raise GameError("Extend by 1 to 120 minutes.")
+    with transaction.atomic():
+        exercise = _locked_exercise(round.exercise_id)
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        extra = timedelta(minutes=minutes)
+        if locked.status == Round.Status.PAUSED:
+            locked.paused_remaining = (locked.paused_remaining or timedelta(0)) + extra
+        elif locked.status == Round.Status.OPEN and not locked.is_expired():
+            locked.deadline = locked.deadline + extra
+        else:
+            raise GameError("The round has already closed.")
+        locked.save(update_fields=["paused_remaining", "deadline"])
+        record(exercise, Event.Kind.ROUND_EXTENDED, actor, round=locked, minutes=minutes)
+    exercise.bump()
+
+
+def _seconds(delta) -> int:
+    return int(delta.total_seconds()) if delta else 0
+
+
+def close_round(*, round: Round, actor: str) -> bool:
+    """Close the round once: expire unanswered offers, resolve due commitments, score.
+
+    Returns False when someone else closed it first (nothing is done twice).
+    """
+    with transaction.atomic():
+        exercise = _locked_exercise(round.exercise_id)
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        if locked.is_closed:
+            return False
+        now = timezone.now()
+        locked.status = Round.Status.CLOSED
+        locked.closed_at = now
+        locked.paused_remaining = None
+        _expire_pending_offers(exercise, locked, actor)
+        kept, broken = _resolve_due_commitments(exercise, locked)
+        _move_tension(exercise, locked, kept=kept, broken=broken)
+        locked.tension_after = exercise.tension
+        locked.save(update_fields=["status", "closed_at", "paused_remaining", "tension_after"])
+        _score_teams(exercise, locked)
+        record(
+            exercise,
+            Event.Kind.ROUND_CLOSED,
+            actor,
+            round=locked,
+            number=locked.number,
+            kept=kept,
+            broken=broken,
+            tension=round_to(exercise.tension),
+        )
+    exercise.bump()
+    return True
+
+
+def close_if_expired(exercise: Exercise) -> bool:
+    """Close the current round when its deadline has passed: any request touching it does."""
+    current = exercise.rounds.filter(status=Round.Status.OPEN, deadline__lte=timezone.now()).first()
+    if current is None:
+        return False
+    return close_round(round=current, actor=f"{SYSTEM} (deadline)")
+
+
+def close_expired_rounds() -> int:
+    closed = 0
+    for open_round in Round.objects.filter(status=Round.Status.OPEN, deadline__lte=timezone.now()):
+        closed += close_round(round=open_round, actor=f"{SYSTEM} (deadline)")
+    return closed
+
+
+def end_exercise(*, exercise: Exercise, actor: str) -> None:
+    current = exercise.current_round()
+    if current and not current.is_closed:
+        close_round(round=current, actor=actor)
+    with transaction.atomic():
+        locked = _locked_exercise(exercise.pk)
+        if locked.is_ended:
+            return
+        locked.status = Exercise.Status.ENDED
+        locked.ended_at = timezone.now()
+        locked.save(update_fields=["status", "ended_at"])
+        record(locked, Event.Kind.EXERCISE_ENDED, actor, tension=round_to(locked.tension))
+    exercise.bump()
+
+
+def round_to(value: float, digits: int = 1) -> float:
+    return round(float(value), digits)
+
+
+# --- injects --------------------------------------------------------------------------------
+
+
+def push_inject(*, exercise: Exercise, actor: str, inject_data: dict, audience: list[Team] | None = None) -> Inject:
+    with transaction.atomic():
+        locked = _locked_exercise(exercise.pk)
+        inject = _push_inject(locked, locked.current_round(), actor, inject_data=inject_data, audience=audience)
+    exercise.bump()
+    return inject
+
+
+def _push_inject(exercise, round, actor, *, inject_data: dict, audience=None) -> Inject:
+    inject = Inject.objects.create(
+        exercise=exercise,
+        round=round,
+        key=inject_data.get("key", ""),
+        title=inject_data["title"],
+        text=inject_data["text"],
+        tension_delta=float(inject_data.get("tension") or 0),
+    )
+    if audience:
+        inject.audience.set(audience)
+    record(
+        exercise,
+        Event.Kind.INJECT_PUSHED,
+        actor,
+        round=round,
+        inject=inject.pk,
+        key=inject.key,
+        title=inject.title,
+        tension=inject.tension_delta,
+        audience=[t.key for t in audience or []],
+    )
+    if inject.tension_delta:
+        before = exercise.tension
+        exercise.tension = rules.tension_after(
+            before, inject_deltas=(inject.tension_delta,), config=scoring.catalogue_for(exercise).config
+        )
+        exercise.save(update_fields=["tension"])
+        record(
+            exercise,
+            Event.Kind.TENSION_CHANGED,
+            actor,
+            round=round,
+            before=round_to(before),
+            after=round_to(exercise.tension),
+            cause=f"inject: {inject.title}",
+        )
+    return inject
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SubmitResult:
+    offer: Offer
+    duplicate: bool
+
+
+def submit_offer(
+    *,
+    participant: Participant,
+    recipients: list[Team],
+    commitments: list[dict],
+    client_token: str,
+    message: str = "",
+    parent: Offer | None = None,
+) -> SubmitResult:
+    """Store an offer with its scores, or refuse it with a reason the team can read."""
+    team = participant.team
+    existing = Offer.objects.filter(from_team=team, client_token=client_token).first()
+    if existing:
+        return SubmitResult(existing, True)
+    try:
+        with transaction.atomic():
+            exercise = _locked_exercise(team.exercise_id)
+            current = _open_round_for_submission(exercise)
+            if parent is not None:
+                _check_counterable(parent, team, current)
+            offer = _store_offer(exercise, current, participant, recipients, commitments, client_token, message, parent)
+            if parent is not None:
+                _record_counter(exercise, parent, offer, participant)
+            _flag_conflicts(exercise, current, team, participant)
+    except IntegrityError:
+        # The same form posted twice at the same instant: the first one won.
+        existing = Offer.objects.filter(from_team=team, client_token=client_token).first()
+        if existing is None:
+            raise
+        return SubmitResult(existing, True)
+    exercise.bump()
+    return SubmitResult(offer, False)
+
+
+def _open_round_for_submission(exercise: Exercise) -> Round:
+    if exercise.is_ended:
+        raise GameError("The exercise has ended; no more offers can be sent.")
+    current = exercise.current_round()
+    if current is None:
+        raise GameError("No round is open yet. Wait for the facilitator to start round 1.")
+    current = Round.objects.select_for_update().get(pk=current.pk)
+    if current.status == Round.Status.PAUSED:
+        raise GameError("The facilitator has paused the round. Your draft is kept; send it when the round resumes.")
+    if not current.accepts_submissions():
+        raise GameError(f"Round {current.number} has closed; your offer was not sent. Your draft is kept below.")
+    return current
+
+
+def _check_counterable(parent: Offer, team: Team, current: Round) -> None:
+    if parent.round_id != current.pk:
+        raise GameError("That offer belongs to an earlier round and can no longer be countered.")
+    if not parent.recipients.filter(pk=team.pk).exists():
+        raise GameError("Only a recipient can counter an offer.")
+    if parent.status != Offer.Status.PENDING or parent.responses.filter(team=team).exists():
+        raise GameError("That offer has already been answered.")
+
+
+def _store_offer(exercise, current, participant, recipients, commitments, client_token, message, parent) -> Offer:
+    team = participant.team
+    number = (exercise.offers.aggregate(n=Max("number"))["n"] or 0) + 1
+    offer = Offer.objects.create(
+        exercise=exercise,
+        number=number,
+        round=current,
+        from_team=team,
+        submitted_by=participant,
+        parent=parent,
+        message=message,
+        client_token=client_token,
+    )
+    offer.recipients.set(recipients)
+    parties = [team.key, *(r.key for r in recipients)]
+    rows = [dict(row, position=i) for i, row in enumerate(commitments, start=1)]
+    result = scoring.score(exercise, str(number), rows, parties)
+    by_id = {c.id: c for c in result.commitments}
+    Commitment.objects.bulk_create(
+        Commitment(
+            offer=offer,
+            specificity=by_id[str(row["position"])].specificity,
+            reasons=[r.to_dict() for r in by_id[str(row["position"])].reasons],
+            **_commitment_fields(row),
+        )
+        for row in rows
+    )
+    offer.specificity = result.specificity
+    offer.reciprocity = result.reciprocity
+    offer.score_detail = result.to_dict()
+    offer.save(update_fields=["specificity", "reciprocity", "score_detail"])
+    record(
+        exercise,
+        Event.Kind.OFFER_SUBMITTED,
+        participant.label,
+        round=current,
+        team=team,
+        offer=offer.number,
+        to=[r.key for r in recipients],
+        commitments=len(rows),
+        specificity=offer.specificity,
+        reciprocity=offer.reciprocity,
+        parent=parent.number if parent else None,
+    )
+    return offer
+
+
+_FIELD_NAMES = (
+    "position",
+    "by",
+    "to",
+    "kind",
+    "action",
+    "object",
+    "quantity",
+    "unit",
+    "site",
+    "deadline",
+    "verification",
+    "conditional_on",
+    "phase",
+    "duration",
+    "text",
+)
+
+
+def _commitment_fields(row: dict) -> dict:
+    fields = {name: row.get(name) for name in _FIELD_NAMES}
+    for name in (
+        "kind",
+        "action",
+        "object",
+        "quantity",
+        "unit",
+        "site",
+        "deadline",
+        "verification",
+        "duration",
+        "text",
+    ):
+        fields[name] = fields[name] or ""
+    fields["to"] = list(fields["to"] or [])
+    fields["conditional_on"] = [int(p) for p in fields["conditional_on"] or []]
+    return fields
+
+
+def _record_counter(exercise, parent: Offer, counter: Offer, participant: Participant) -> None:
+    Response.objects.create(
+        offer=parent, team=participant.team, participant=participant, kind=Response.Kind.COUNTER, counter_offer=counter
+    )
+    Offer.objects.filter(pk=parent.pk).update(status=Offer.Status.COUNTERED, decided_at=timezone.now())
+    record(
+        exercise,
+        Event.Kind.OFFER_COUNTERED,
+        participant.label,
+        round=counter.round,
+        team=participant.team,
+        offer=parent.number,
+        counter=counter.number,
+    )
+
+
+def _flag_conflicts(exercise, current: Round, team: Team, participant: Participant) -> None:
+    """Record when a team has promised contradictory catalogue items to different teams this round."""
+    offers = list(
+        Offer.objects.filter(round=current, from_team=team)
+        .exclude(status__in=[Offer.Status.REJECTED, Offer.Status.EXPIRED])
+        .prefetch_related("commitments")
+    )
+    by_offer = {str(o.number): [scoring.engine_commitment(c) for c in o.commitments.all()] for o in offers}
+    for conflict in rules.find_conflicts(by_offer, scoring.catalogue_for(exercise)):
+        if conflict.party != team.key:
+            continue
+        record(
+            exercise,
+            Event.Kind.CONFLICT_FLAGGED,
+            participant.label,
+            round=current,
+            team=team,
+            offers=list(conflict.offer_ids),
+            kinds=list(conflict.kinds),
+            text=conflict.text,
+        )
+
+
+def respond(*, offer: Offer, participant: Participant, accept: bool) -> Offer:
+    """Accept or reject an offer addressed to the participant's team."""
+    team = participant.team
+    with transaction.atomic():
+        exercise = _locked_exercise(offer.exercise_id)
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        current = _open_round_for_submission(exercise)
+        if offer.round_id != current.pk:
+            raise GameError("That offer belongs to an earlier round and has expired.")
+        if not offer.recipients.filter(pk=team.pk).exists():
+            raise GameError("Only a recipient can answer an offer.")
+        if offer.status != Offer.Status.PENDING or offer.responses.filter(team=team).exists():
+            raise GameError("That offer has already been answered.")
+        kind = Response.Kind.ACCEPT if accept else Response.Kind.REJECT
+        Response.objects.create(offer=offer, team=team, participant=participant, kind=kind)
+        event = Event.Kind.OFFER_ACCEPTED if accept else Event.Kind.OFFER_REJECTED
+        record(exercise, event, participant.label, round=current, team=team, offer=offer.number)
+        if not accept:
+            offer.status = Offer.Status.REJECTED
+            offer.decided_at = timezone.now()
+            offer.save(update_fields=["status", "decided_at"])
+        elif offer.responses.filter(kind=Response.Kind.ACCEPT).count() == offer.recipients.count():
+            _make_agreement(exercise, offer, current, participant.label)
+    exercise.bump()
+    return offer
+
+
+def _make_agreement(exercise, offer: Offer, current: Round, actor: str) -> None:
+    """Every recipient said yes: the commitments go on the ledger, due by phase."""
+    offer.status = Offer.Status.ACCEPTED
+    offer.decided_at = timezone.now()
+    offer.save(update_fields=["status", "decided_at"])
+    for commitment in offer.commitments.all():
+        commitment.outcome = Commitment.Outcome.DUE
+        commitment.due_round = current.number + (commitment.phase or 1)
+        commitment.save(update_fields=["outcome", "due_round"])
+    record(
+        exercise,
+        Event.Kind.AGREEMENT_REACHED,
+        actor,
+        round=current,
+        offer=offer.number,
+        parties=[offer.from_team.key, *offer.recipients.values_list("key", flat=True)],
+        specificity=offer.specificity,
+        reciprocity=offer.reciprocity,
+    )
+
+
+def _expire_pending_offers(exercise, closing: Round, actor: str) -> None:
+    pending = list(closing.offers.filter(status=Offer.Status.PENDING).select_related("from_team"))
+    if not pending:
+        return
+    Offer.objects.filter(pk__in=[o.pk for o in pending]).update(status=Offer.Status.EXPIRED, decided_at=timezone.now())
+    Commitment.objects.filter(offer__in=pending).update(outcome=Commitment.Outcome.VOID)
+    for offer in pending:
+        record(exercise, Event.Kind.OFFER_EXPIRED, actor, round=closing, team=offer.from_team, offer=offer.number)
+    # Commitments of offers that never became agreements are void too.
+    Commitment.objects.filter(
+        offer__round=closing, offer__status__in=[Offer.Status.REJECTED, Offer.Status.COUNTERED]
+    ).update(outcome=Commitment.Outcome.VOID)
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+def _resolve_due_commitments(exercise: Exercise, closing: Round) -> tuple[int, int]:
+    """Decide kept or broken for each commitment due by this round, reproducibly."""
+    config = scoring.catalogue_for(exercise).config
+    due = (
+        Commitment.objects.filter(
+            offer__exercise=exercise, outcome=Commitment.Outcome.DUE, due_round__lte=closing.number
+        )
+        .select_related("offer", "offer__from_team")
+        .order_by("offer__number", "position")
+    )
+    kept = broken = 0
+    for commitment in due:
+        probability = rules.kept_probability(
+            commitment.specificity or 0, commitment.offer.reciprocity or 0, exercise.tension, config
+        )
+        is_kept, draw = rules.resolve_commitment(exercise.seed, outcome_key(commitment), probability)
+        commitment.outcome = Commitment.Outcome.KEPT if is_kept else Commitment.Outcome.BROKEN
+        commitment.kept_probability = probability
+        commitment.draw = draw
+        commitment.resolved_in = closing
+        commitment.save(update_fields=["outcome", "kept_probability", "draw", "resolved_in"])
+        kept += is_kept
+        broken += not is_kept
+        record(
+            exercise,
+            Event.Kind.COMMITMENT_RESOLVED,
+            SYSTEM,
+            round=closing,
+            offer=commitment.offer.number,
+            commitment=commitment.position,
+            by=commitment.by,
+            outcome=commitment.outcome,
+            probability=round(probability, 3),
+            draw=round(draw, 3),
+        )
+    return kept, broken
+
+
+def outcome_key(commitment: Commitment) -> str:
+    """Stable across replays and exports: the offer's number in the exercise and the position."""
+    return f"offer-{commitment.offer.number}-c{commitment.position}"
+
+
+def _move_tension(exercise: Exercise, closing: Round, *, kept: int, broken: int) -> None:
+    if not kept and not broken:
+        return
+    before = exercise.tension
+    exercise.tension = rules.tension_after(
+        before, kept=kept, broken=broken, config=scoring.catalogue_for(exercise).config
+    )
+    exercise.save(update_fields=["tension"])
+    record(
+        exercise,
+        Event.Kind.TENSION_CHANGED,
+        SYSTEM,
+        round=closing,
+        before=round_to(before),
+        after=round_to(exercise.tension),
+        cause=f"{kept} kept, {broken} broken",
+    )
+
+
+def _score_teams(exercise: Exercise, closing: Round) -> None:
+    """Each team: the value, in its own table, of what was delivered so far, plus shared stability."""
+    catalogue = scoring.catalogue_for(exercise)
+    kept = list(
+        Commitment.objects.filter(offer__exercise=exercise, outcome=Commitment.Outcome.KEPT)
+        .select_related("offer")
+        .order_by("offer__number", "position")
+    )
+    stability = rules.stability_term(exercise.tension, catalogue.config)
+    rows = []
+    for team in exercise.teams.all():
+        detail = []
+        delivered = 0.0
+        for commitment in kept:
+            value = rules.delivered_value(team.key, scoring.engine_commitment(commitment), catalogue)
+            if value:
+                delivered += value
+                detail.append({"offer": commitment.offer.number, "commitment": commitment.position, "value": value})
+        rows.append(
+            TeamScore(
+                round=closing,
+                team=team,
+                delivered=round_to(delivered, 2),
+                stability=round_to(stability, 2),
+                total=round_to(delivered + stability, 2),
+                detail=detail,
+            )
+        )
+    TeamScore.objects.bulk_create(rows)
+    record(
+        exercise,
+        Event.Kind.SCORES_UPDATED,
+        SYSTEM,
+        round=closing,
+        scores={row.team.key: row.total for row in rows},
+        stability=round_to(stability, 2),
+    )
+
+
+def override_resolution(*, commitment: Commitment, kept: bool, reason: str, actor: str) -> None:
+    """The umpire's word beats the dice; recorded with its reason."""
+    if commitment.outcome not in (Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN):
+        raise GameError("Only a resolved commitment can be overridden.")
+    if not reason.strip():
+        raise GameError("Give a reason for the override.")
+    exercise = commitment.offer.exercise
+    with transaction.atomic():
+        _locked_exercise(exercise.pk)
+        locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        before = locked.outcome
+        locked.outcome = Commitment.Outcome.KEPT if kept else Commitment.Outcome.BROKEN
+        locked.overridden = True
+        locked.override_reason = reason.strip()
+        locked.save(update_fields=["outcome", "overridden", "override_reason"])
+        record(
+            exercise,
+            Event.Kind.COMMITMENT_OVERRIDDEN,
+            actor,
+            round=locked.resolved_in,
+            offer=commitment.offer.number,
+            commitment=locked.position,
+            before=before,
+            after=locked.outcome,
+            reason=locked.override_reason,
+        )
+        _rescore_latest_round(exercise)
+    exercise.bump()
+
+
+def _rescore_latest_round(exercise: Exercise) -> None:
+    """Scores shown now must reflect the umpire's ruling, not the dice it replaced."""
+    latest = exercise.rounds.filter(status=Round.Status.CLOSED).order_by("-number").first()
+    if latest is None:
+        return
+    TeamScore.objects.filter(round=latest).delete()
+    _score_teams(exercise, latest)

@@ -1,0 +1,139 @@
+"""The facilitator's pages: exercises, the lobby and status page, the round controls."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from exercises import access, services
+from exercises.forms import ExerciseCreateForm
+from exercises.models import Commitment, Offer, Participant, Round
+from exercises.scenarios import DEFAULT_SCENARIO_KEY, available_scenarios
+
+
+@login_required
+@require_GET
+def exercise_list(request):
+    exercises = request.user.exercises.annotate(team_count=Count("teams")).order_by("-created_at")
+    return render(request, "exercises/exercise_list.html", {"exercises": exercises})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exercise_create(request):
+    key = request.POST.get("scenario") or request.GET.get("scenario") or DEFAULT_SCENARIO_KEY
+    if key not in available_scenarios():
+        key = DEFAULT_SCENARIO_KEY
+    form = ExerciseCreateForm(request.POST or None, scenario_key=key)
+    if request.method == "POST" and form.is_valid():
+        exercise = services.create_exercise(
+            facilitator=request.user,
+            scenario=form.scenario_data,
+            title=form.cleaned_data["title"],
+            team_keys=form.cleaned_data["teams"],
+            num_rounds=form.cleaned_data["num_rounds"],
+            round_minutes=form.cleaned_data["round_minutes"],
+        )
+        messages.success(request, "Exercise created. Hand out the team codes, then start round 1.")
+        return redirect("exercise_detail", exercise_id=exercise.pk)
+    return render(request, "exercises/exercise_create.html", {"form": form})
+
+
+def status_context(request, exercise) -> dict:
+    """What the status page shows: teams, players, this round's offers, recent events."""
+    services.close_if_expired(exercise)
+    current = exercise.current_round()
+    teams = list(
+        exercise.teams.prefetch_related(Prefetch("participants", queryset=Participant.objects.order_by("joined_at")))
+    )
+    offers = []
+    if current:
+        offers = list(current.offers.select_related("from_team").prefetch_related("recipients", "responses__team"))
+    for team in teams:
+        team.sent = [o for o in offers if o.from_team_id == team.pk]
+        team.received = [o for o in offers if any(r.pk == team.pk for r in o.recipients.all())]
+        team.answered = sum(1 for o in offers for r in o.responses.all() if r.team_id == team.pk)
+    return {
+        "exercise": exercise,
+        "current": current,
+        "teams": teams,
+        "offers": offers,
+        "events": exercise.events.order_by("-created_at", "-pk")[:15],
+        "join_base": request.build_absolute_uri("/join/"),
+    }
+
+
+@login_required
+@require_GET
+def exercise_detail(request, exercise_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    return render(request, "exercises/exercise_detail.html", status_context(request, exercise))
+
+
+def _act(request, exercise, action, success: str):
+    try:
+        action()
+    except services.GameError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("exercise_detail", exercise_id=exercise.pk)
+
+
+@login_required
+@require_POST
+def round_start(request, exercise_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    actor = services.facilitator_label(request.user)
+    return _act(request, exercise, lambda: services.start_round(exercise=exercise, actor=actor), "Round started.")
+
+
+@login_required
+@require_POST
+def round_close(request, exercise_id: int, number: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    round_ = get_object_or_404(exercise.rounds, number=number)
+    closed = services.close_round(round=round_, actor=services.facilitator_label(request.user))
+    if closed:
+        messages.success(request, f"Round {number} closed. Results are below.")
+    else:
+        messages.info(request, f"Round {number} was already closed.")
+    return redirect("exercise_detail", exercise_id=exercise.pk)
+
+
+@login_required
+@require_POST
+def exercise_end(request, exercise_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    actor = services.facilitator_label(request.user)
+    return _act(request, exercise, lambda: services.end_exercise(exercise=exercise, actor=actor), "Exercise ended.")
+
+
+@login_required
+@require_GET
+def round_results(request, exercise_id: int, number: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    round_ = get_object_or_404(exercise.rounds, number=number)
+    return render(request, "exercises/round_results.html", results_context(exercise, round_))
+
+
+def results_context(exercise, round_: Round) -> dict:
+    offers = (
+        round_.offers.select_related("from_team")
+        .prefetch_related("recipients", "commitments", "responses__team")
+        .order_by("number")
+    )
+    resolved = (
+        Commitment.objects.filter(resolved_in=round_)
+        .select_related("offer", "offer__from_team")
+        .order_by("offer__number", "position")
+    )
+    return {
+        "exercise": exercise,
+        "round": round_,
+        "offers": offers,
+        "agreements": [o for o in offers if o.status == Offer.Status.ACCEPTED],
+        "resolved": resolved,
+        "scores": round_.scores.select_related("team").order_by("-total"),
+    }

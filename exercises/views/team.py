@@ -1,0 +1,369 @@
+"""The team room: brief, clock, inbox, sent offers and the offer composer."""
+
+import functools
+import secrets
+import time
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from exercises import access, live, scoring, services
+from exercises.forms import CommitmentFormSet, OfferForm
+from exercises.models import Exercise, Inject, Offer
+
+COMPOSER_FIELDS = (
+    "kind",
+    "by",
+    "to",
+    "action",
+    "object",
+    "quantity",
+    "unit",
+    "site",
+    "deadline",
+    "verification",
+    "duration",
+    "phase",
+    "conditional_on",
+    "text",
+    "filled_kind",
+)
+
+
+def team_seat(view):
+    """Open only to a player seated on this team; others 404, strangers go to the join page."""
+
+    @functools.wraps(view)
+    def wrapper(request, team_id: int, *args, **kwargs):
+        if not request.session.get(access.SEATS):
+            return redirect(f"/join/?next=/play/{team_id}/")
+        participant = access.participant_for_team(request, team_id)
+        return view(request, participant, *args, **kwargs)
+
+    return wrapper
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+
+def _parties(exercise: Exercise) -> list[tuple[str, str]]:
+    """Every scenario party may be bound by a commitment, playing or not."""
+    return [(t["key"], t["name"]) for t in exercise.scenario.get("teams", [])]
+
+
+def _formset(exercise, data=None, initial=None):
+    return CommitmentFormSet(
+        data,
+        initial=initial,
+        prefix="c",
+        form_kwargs={"parties": _parties(exercise), "catalogue": exercise.scenario.get("catalogue", [])},
+    )
+
+
+def _offer_form(participant, data=None, initial=None):
+    team = participant.team
+    return OfferForm(data, initial=initial, team=team, teams=list(team.exercise.teams.all()))
+
+
+def _blank_row(team_key: str) -> dict:
+    return {"by": team_key}
+
+
+def _counter_initial(participant, parent: Offer) -> tuple[dict, list[dict]]:
+    """A counter starts as the parent's text, addressed back to its sender."""
+    team = participant.team
+    recipients = [parent.from_team.key] + [r.key for r in parent.recipients.all() if r.pk != team.pk]
+    rows = []
+    for c in parent.commitments.all():
+        row = {name: getattr(c, name) for name in COMPOSER_FIELDS if name not in ("conditional_on", "filled_kind")}
+        row["conditional_on"] = ", ".join(str(p) for p in c.conditional_on)
+        row["filled_kind"] = c.kind
+        rows.append(row)
+    return {"recipients": recipients, "parent": parent.pk}, rows
+
+
+def _raw_rows(formset) -> list[dict]:
+    """What the team typed so far, valid or not, so a refresh never loses a word."""
+    rows = []
+    for form in formset.forms:
+        row = {name: form[name].value() for name in COMPOSER_FIELDS}
+        rows.append(row)
+    return rows
+
+
+def _fill_from_catalogue(exercise, rows: list[dict]) -> None:
+    """When a row's catalogue item changes, pre-fill the fields the team left empty."""
+    items = {item["key"]: item for item in exercise.scenario.get("catalogue", [])}
+    for row in rows:
+        kind = row.get("kind") or ""
+        if not kind or kind == row.get("filled_kind") or kind not in items:
+            continue
+        item = items[kind]
+        for name, value in item.get("fields", {}).items():
+            if value not in (None, "") and not row.get(name):
+                row[name] = value
+        if item.get("by"):
+            row["by"] = item["by"][0]
+        if item.get("to") and not row.get("to"):
+            row["to"] = list(item["to"])
+        row["filled_kind"] = kind
+
+
+def _lenient_rows(rows: list[dict]) -> list[dict]:
+    """Rows the engine can score while the team is still typing."""
+    scored = []
+    for position, row in enumerate(rows, start=1):
+        if not row.get("by"):
+            continue
+        conditional = [p for p in str(row.get("conditional_on") or "").replace(",", " ").split() if p.isdigit()]
+        phase = row.get("phase")
+        scored.append(
+            dict(
+                row,
+                position=position,
+                to=[t for t in (row.get("to") or []) if t],
+                conditional_on=[int(p) for p in conditional if 1 <= int(p) <= len(rows) and int(p) != position],
+                phase=int(phase) if str(phase or "").isdigit() else None,
+            )
+        )
+    return scored
+
+
+def room_context(participant, *, offer_form=None, formset=None, error: str = "") -> dict:
+    team = participant.team
+    exercise = team.exercise
+    if offer_form is None:
+        offer_form = _offer_form(participant, initial={"client_token": secrets.token_urlsafe(16)})
+    if formset is None:
+        formset = _formset(exercise, initial=[_blank_row(team.key)])
+    context = live_context(participant)
+    context.update(
+        {
+            "offer_form": offer_form,
+            "formset": formset,
+            "composer_error": error,
+            "team_brief": team.scenario_team,
+            "teammates": team.participants.all(),
+        }
+    )
+    return context
+
+
+def live_context(participant) -> dict:
+    """The part of the room that polling refreshes."""
+    team = participant.team
+    exercise = team.exercise
+    current = exercise.current_round()
+    offers = (
+        Offer.objects.filter(exercise=exercise)
+        .filter(Q(from_team=team) | Q(recipients=team))
+        .distinct()
+        .select_related("from_team", "round", "parent")
+        .prefetch_related("recipients", "commitments", "responses__team")
+        .order_by("-number")
+    )
+    offers = list(offers)
+    injects = (
+        Inject.objects.filter(exercise=exercise)
+        .filter(Q(audience=None) | Q(audience=team))
+        .distinct()
+        .select_related("round")
+        .order_by("-pushed_at", "-pk")
+    )
+    for offer in offers:
+        offer.my_answer = next((r for r in offer.responses.all() if r.team_id == team.pk), None)
+    return {
+        "participant": participant,
+        "team": team,
+        "exercise": exercise,
+        "current": current,
+        "injects": list(injects[:5]),
+        "inbox": [o for o in offers if o.from_team_id != team.pk],
+        "sent": [o for o in offers if o.from_team_id == team.pk],
+        "revision": exercise.revision,
+    }
+
+
+# --- views -------------------------------------------------------------------------------------
+
+
+@require_GET
+@team_seat
+def team_room(request, participant):
+    exercise = participant.team.exercise
+    services.close_if_expired(exercise)
+    exercise.refresh_from_db()
+    access.mark_seen(participant)
+    offer_form = formset = None
+    counter_number = request.GET.get("counter", "")
+    if counter_number.isdigit():
+        parent = _visible_offer(participant, int(counter_number))
+        initial, rows = _counter_initial(participant, parent)
+        initial["client_token"] = secrets.token_urlsafe(16)
+        offer_form = _offer_form(participant, initial=initial)
+        formset = _formset(exercise, initial=rows)
+    context = room_context(participant, offer_form=offer_form, formset=formset)
+    context["counter_of"] = counter_number
+    return render(request, "exercises/team_room.html", context)
+
+
+@require_GET
+def team_poll(request, team_id: int):
+    """Nothing new: 204 from the cache without a query. Something new: the live fragment."""
+    seat = access.seat(request, team_id)
+    if seat is None:
+        raise Http404
+    revision = request.GET.get("rev", "")
+    state = live.cached_state(seat.exercise_id)
+    if state and str(state[0]) == revision and not _deadline_passed(state[1]):
+        return HttpResponse(status=204)
+    participant = access.participant_for_team(request, team_id)
+    exercise = participant.team.exercise
+    services.close_if_expired(exercise)
+    exercise.refresh_from_db()
+    live.publish_revision(exercise.pk, exercise.revision, exercise.open_deadline_ts())
+    access.mark_seen(participant)
+    if str(exercise.revision) == revision:
+        return HttpResponse(status=204)
+    response = render(request, "exercises/team_room.html#live", live_context(participant))
+    if exercise.is_ended:
+        response.status_code = HttpResponseStopPolling.status_code
+    return response
+
+
+def _deadline_passed(deadline_ts: float | None) -> bool:
+    return deadline_ts is not None and time.time() >= deadline_ts
+
+
+@require_POST
+@team_seat
+def composer_refresh(request, participant):
+    """Add or remove a row, or pre-fill from the catalogue, keeping everything typed."""
+    exercise = participant.team.exercise
+    formset = _formset(exercise, request.POST)
+    rows = _raw_rows(formset)
+    if "add_row" in request.POST and len(rows) < CommitmentFormSet.max_num:
+        rows.append(_blank_row(participant.team.key))
+    remove = request.POST.get("remove_row", "")
+    if remove.isdigit() and len(rows) > 1 and int(remove) < len(rows):
+        rows.pop(int(remove))
+    _fill_from_catalogue(exercise, rows)
+    access.mark_seen(participant, drafting=True)
+    offer_form = _offer_form(participant, initial=_offer_initial(request.POST))
+    context = room_context(participant, offer_form=offer_form, formset=_formset(exercise, initial=rows))
+    return render(request, "exercises/team_room.html#composer", context)
+
+
+def _offer_initial(post) -> dict:
+    return {
+        "recipients": post.getlist("recipients"),
+        "message": post.get("message", ""),
+        "client_token": post.get("client_token") or secrets.token_urlsafe(16),
+        "parent": post.get("parent") or None,
+    }
+
+
+@require_POST
+@team_seat
+def offer_preview(request, participant):
+    """Live scores while drafting: the engine's reasons and what would raise them."""
+    exercise = participant.team.exercise
+    formset = _formset(exercise, request.POST)
+    rows = _lenient_rows(_raw_rows(formset))
+    access.mark_seen(participant, drafting=True)
+    result = None
+    if rows:
+        recipients = request.POST.getlist("recipients")
+        result = scoring.score(exercise, "draft", rows, [participant.team.key, *recipients])
+    return render(request, "exercises/team_room.html#score_panel", {"result": result, "exercise": exercise})
+
+
+@require_POST
+@team_seat
+def offer_submit(request, participant):
+    exercise = participant.team.exercise
+    offer_form = _offer_form(participant, request.POST)
+    formset = _formset(exercise, request.POST)
+    if not (offer_form.is_valid() and formset.is_valid()):
+        return _composer_again(request, participant, offer_form, formset)
+    parent = None
+    if offer_form.cleaned_data.get("parent"):
+        parent = _visible_offer_by_pk(participant, offer_form.cleaned_data["parent"])
+    try:
+        result = services.submit_offer(
+            participant=participant,
+            recipients=offer_form.recipient_teams(),
+            commitments=formset.rows(),
+            client_token=offer_form.cleaned_data["client_token"],
+            message=offer_form.cleaned_data["message"],
+            parent=parent,
+        )
+    except services.GameError as exc:
+        return _composer_again(request, participant, offer_form, formset, error=str(exc))
+    if result.duplicate:
+        messages.info(request, f"Offer #{result.offer.number} was already sent; it was not sent twice.")
+    else:
+        messages.success(request, f"Offer #{result.offer.number} sent.")
+    return redirect("team_room", team_id=participant.team_id)
+
+
+def _composer_again(request, participant, offer_form, formset, error: str = ""):
+    context = room_context(participant, offer_form=offer_form, formset=formset, error=error)
+    status = 409 if error else 400
+    return render(request, "exercises/team_room.html", context, status=status)
+
+
+@require_POST
+@team_seat
+def offer_respond(request, participant, number: int):
+    offer = _visible_offer(participant, number)
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "reject"):
+        messages.error(request, "Choose accept or reject.")
+        return redirect("team_room", team_id=participant.team_id)
+    try:
+        services.respond(offer=offer, participant=participant, accept=answer == "accept")
+    except services.GameError as exc:
+        messages.error(request, str(exc))
+    else:
+        offer.refresh_from_db()
+        if offer.is_agreement:
+            messages.success(request, f"Offer #{number} accepted by everyone: it is now an agreement.")
+        else:
+            messages.success(request, f"You {answer}ed offer #{number}.")
+    return redirect("team_room", team_id=participant.team_id)
+
+
+@require_GET
+@team_seat
+def offer_detail(request, participant, number: int):
+    offer = _visible_offer(participant, number)
+    return render(
+        request,
+        "exercises/offer_detail.html",
+        {"offer": offer, "team": participant.team, "exercise": participant.team.exercise, "participant": participant},
+    )
+
+
+def _visible_offer(participant, number: int) -> Offer:
+    """Offers sent by or to the team; any other number is 404."""
+    team = participant.team
+    return get_object_or_404(
+        Offer.objects.filter(exercise_id=team.exercise_id)
+        .filter(Q(from_team=team) | Q(recipients=team))
+        .distinct()
+        .select_related("from_team", "round", "parent"),
+        number=number,
+    )
+
+
+def _visible_offer_by_pk(participant, pk: int) -> Offer:
+    team = participant.team
+    offer = Offer.objects.filter(pk=pk, exercise_id=team.exercise_id).filter(recipients=team).first()
+    if offer is None:
+        raise Http404("No such offer to counter.")
+    return offer

@@ -1,0 +1,69 @@
+// Tabletop's own script: countdown clocks, polite polling, one-click submits.
+// No inline handlers and no eval, so the Content Security Policy stays strict.
+(function () {
+  "use strict";
+
+  // Clocks count down from the server's absolute deadline; every poll re-renders
+  // the element with fresh values, which re-syncs them.
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  function format(seconds) {
+    seconds = Math.max(0, Math.round(seconds));
+    const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return h ? h + ":" + pad(m) + ":" + pad(s) : pad(m) + ":" + pad(s);
+  }
+
+  function tick() {
+    document.querySelectorAll(".clock").forEach(function (el) {
+      const status = el.dataset.status;
+      let left;
+      if (status === "paused") {
+        left = Number(el.dataset.remaining || 0);
+        el.classList.add("is-paused");
+        el.textContent = format(left) + " paused";
+        return;
+      }
+      if (!el.dataset.deadline) { el.textContent = "--:--"; return; }
+      left = (Date.parse(el.dataset.deadline) - Date.now()) / 1000;
+      el.classList.toggle("is-low", left < 60);
+      el.textContent = left > 0 ? format(left) : "time is up";
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+
+  // A hidden tab polls every 10 s instead of every 2 s.
+  let lastHiddenPoll = 0;
+  document.addEventListener("htmx:confirm", function (evt) {
+    const el = evt.detail.elt;
+    if (!el || !el.hasAttribute("data-poll") || !document.hidden) return;
+    const now = Date.now();
+    if (now - lastHiddenPoll < 10000) { evt.preventDefault(); return; }
+    lastHiddenPoll = now;
+  });
+
+  // When the server is busy (503), wait before the next poll instead of hammering it.
+  let backoffUntil = 0;
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    if (evt.detail.elt && evt.detail.elt.hasAttribute("data-poll") && Date.now() < backoffUntil) evt.preventDefault();
+  });
+  document.addEventListener("htmx:responseError", function (evt) {
+    if (evt.detail.xhr && evt.detail.xhr.status === 503) backoffUntil = Date.now() + 10000;
+  });
+
+  // A double click sends one form; the server deduplicates anyway.
+  document.addEventListener("submit", function (evt) {
+    const button = evt.submitter;
+    if (!button || !button.hasAttribute("data-once")) return;
+    if (button.dataset.sent) { evt.preventDefault(); return; }
+    button.dataset.sent = "1";
+    setTimeout(function () { button.disabled = true; }, 0);
+  });
+
+  // Destructive buttons ask first: <button data-confirm="Close round 2 now?">.
+  document.addEventListener("click", function (evt) {
+    const button = evt.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) evt.preventDefault();
+  });
+})();
