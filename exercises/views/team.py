@@ -107,9 +107,10 @@ def _fill_from_catalogue(exercise, rows: list[dict]) -> None:
             if value not in (None, "") and not row.get(name):
                 row[name] = value
         if item.get("by"):
-            row["by"] = item["by"][0]
+            row["by"] = row.get("by") if row.get("by") in item["by"] else item["by"][0]
         if item.get("to") and not row.get("to"):
-            row["to"] = list(item["to"])
+            # Mirror items list both sides as givers and receivers; nobody gives to itself.
+            row["to"] = [key for key in item["to"] if key != row["by"]]
         row["filled_kind"] = kind
 
 

@@ -1,0 +1,282 @@
+"""Team pages: a player sees their own team only; strangers go to the join page."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from exercises import services
+from exercises.models import Event, Offer, Participant
+from tests import factories
+from tests.conftest import player_client
+
+
+def formset_data(rows, **extra):
+    data = {"c-TOTAL_FORMS": str(len(rows)), "c-INITIAL_FORMS": "0", "c-MIN_NUM_FORMS": "1", "c-MAX_NUM_FORMS": "12"}
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            if key == "conditional_on":
+                value = ", ".join(str(v) for v in value)
+            data[f"c-{i}-{key}"] = value
+    data.update(extra)
+    return data
+
+
+def offer_post(rows, recipients=("USA",), token="tok-1", **extra):
+    return formset_data(rows, recipients=list(recipients), client_token=token, message="", **extra)
+
+
+# --- joining -------------------------------------------------------------------------------
+
+
+def test_it_joins_with_a_code_and_remembers_the_seat(client, exercise):
+    usa = factories.team(exercise, "USA")
+    response = client.post("/join/", {"code": usa.join_code.lower(), "display_name": "Ann"})
+    assert response.status_code == 302 and response["Location"] == f"/play/{usa.pk}/"
+    assert client.get(f"/play/{usa.pk}/").status_code == 200
+    # Coming back through the join link goes straight to the team.
+    response = client.get(f"/join/{usa.join_code}/")
+    assert response.status_code == 302 and response["Location"] == f"/play/{usa.pk}/"
+    assert exercise.events.filter(kind=Event.Kind.PLAYER_JOINED).count() == 1
+
+
+def test_a_mistyped_code_gets_a_clear_message(client, exercise):
+    response = client.post("/join/", {"code": "NOPE-NOPE", "display_name": "Ann"})
+    assert response.status_code == 200
+    assert b"No team has that code" in response.content
+    assert not Participant.objects.exists()
+
+
+def test_join_requires_a_name(client, exercise):
+    usa = factories.team(exercise, "USA")
+    response = client.post("/join/", {"code": usa.join_code, "display_name": "   "})
+    assert response.status_code == 200 and b"This field is required" in response.content
+
+
+def test_several_players_join_one_team(exercise):
+    usa = factories.team(exercise, "USA")
+    for name in ["Ann", "Ben", "Cy"]:
+        player_client(services.join_team(team=usa, display_name=name).participant)
+    assert usa.participants.count() == 3
+
+
+def test_the_join_link_prefills_the_code(client, exercise):
+    usa = factories.team(exercise, "USA")
+    response = client.get(f"/join/{usa.join_code}/")
+    assert response.status_code == 200 and usa.join_code.encode() in response.content
+
+
+# --- who sees what -------------------------------------------------------------------------
+
+
+def test_team_room_shows_own_brief_only(usa_client, usa, exercise):
+    response = usa_client.get(f"/play/{usa.team_id}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    briefs = {t["key"]: t["brief"] for t in exercise.scenario["teams"]}
+    assert briefs["USA"].split("\n")[0][:60] in text
+    for key in ["DPRK", "ROK", "China"]:
+        assert briefs[key].split("\n")[0][:60] not in text
+
+
+def test_another_teams_player_gets_404(usa_client, dprk, exercise):
+    team_id = dprk.team_id
+    assert usa_client.get(f"/play/{team_id}/").status_code == 404
+    assert usa_client.get(f"/play/{team_id}/poll/?rev=1").status_code == 404
+    assert usa_client.post(f"/play/{team_id}/offers/", {}).status_code == 404
+
+
+def test_anonymous_is_sent_to_the_join_page(client, usa):
+    response = client.get(f"/play/{usa.team_id}/")
+    assert response.status_code == 302 and response["Location"].startswith("/join/")
+
+
+def test_a_player_of_another_exercise_gets_404(facilitator, usa):
+    other = factories.make_exercise(facilitator, title="Other")
+    stranger = player_client(factories.make_player(other, "USA", "Zed"))
+    assert stranger.get(f"/play/{usa.team_id}/").status_code == 404
+
+
+def test_offers_between_other_teams_are_invisible(exercise, usa, dprk, rok, usa_client):
+    services.start_round(exercise=exercise, actor="t")
+    private = factories.send_offer(dprk, [rok.team], factories.specific_rows("DPRK", "ROK"))
+    response = usa_client.get(f"/play/{usa.team_id}/")
+    assert f"Offer #{private.number}".encode() not in response.content
+    assert usa_client.get(f"/play/{usa.team_id}/offers/{private.number}/").status_code == 404
+
+
+def test_wrong_methods_get_405(usa_client, usa):
+    tid = usa.team_id
+    assert usa_client.post(f"/play/{tid}/").status_code == 405
+    assert usa_client.get(f"/play/{tid}/offers/").status_code == 405
+    assert usa_client.get(f"/play/{tid}/preview/").status_code == 405
+
+
+# --- sending and answering -------------------------------------------------------------------
+
+
+def test_it_sends_an_offer(exercise, usa, dprk, dprk_client):
+    services.start_round(exercise=exercise, actor="t")
+    response = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
+    assert response.status_code == 302
+    offer = Offer.objects.get()
+    assert offer.from_team == dprk.team and list(offer.recipients.all()) == [usa.team]
+    assert offer.commitments.count() == 2 and offer.submitted_by == dprk
+    page = dprk_client.get(f"/play/{dprk.team_id}/").content.decode()
+    assert "Offer #1 sent" in page
+
+
+def test_a_double_click_stores_one_offer(exercise, usa, dprk, dprk_client):
+    services.start_round(exercise=exercise, actor="t")
+    data = offer_post(factories.specific_rows())
+    dprk_client.post(f"/play/{dprk.team_id}/offers/", data)
+    response = dprk_client.post(f"/play/{dprk.team_id}/offers/", data, follow=True)
+    assert Offer.objects.count() == 1
+    assert b"was not sent twice" in response.content
+
+
+def test_a_late_offer_is_refused_and_the_draft_kept(exercise, usa, dprk, dprk_client):
+    with time_machine.travel("2026-03-01 10:00:00Z", tick=False) as clock:
+        services.start_round(exercise=exercise, actor="t")
+        clock.shift(timedelta(minutes=11))
+        response = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "has closed" in text and "Yongbyon" in text  # the draft is still in the form
+    assert not Offer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "rows, extra, message",
+    [
+        ([{"by": "DPRK"}], {}, "Describe the commitment"),
+        ([{"by": "DPRK", "action": "freeze", "conditional_on": [5]}], {}, "There is no commitment no. 5"),
+        ([{"by": "DPRK", "action": "freeze", "conditional_on": [1]}], {}, "cannot be conditional on itself"),
+        ([{"by": "DPRK", "to": ["DPRK"], "action": "freeze"}], {}, "cannot commit to itself"),
+        ([{"by": "MARS", "action": "freeze"}], {}, "Select a valid choice"),
+        ([{"by": "DPRK", "action": "freeze", "phase": "-3"}], {}, "greater than or equal to 1"),
+        ([{"by": "DPRK", "action": "x" * 300}], {}, "at most 200 characters"),
+    ],
+)
+def test_composer_errors_are_inline(exercise, usa, dprk, dprk_client, rows, extra, message):
+    services.start_round(exercise=exercise, actor="t")
+    response = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(rows, **extra))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Offer.objects.exists()
+
+
+def test_offer_needs_a_recipient(exercise, dprk, dprk_client):
+    services.start_round(exercise=exercise, actor="t")
+    response = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows(), recipients=()))
+    assert response.status_code == 400 and b"This field is required" in response.content
+
+
+def test_too_many_commitments_are_refused_with_a_message(exercise, usa, dprk, dprk_client):
+    services.start_round(exercise=exercise, actor="t")
+    rows = [{"by": "DPRK", "action": "freeze"}] * 13
+    response = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(rows))
+    assert response.status_code == 400 and b"at most 12" in response.content
+
+
+def test_it_accepts_and_rejects(exercise, usa, dprk, rok, usa_client, rok_client):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team, rok.team])
+    usa_client.post(f"/play/{usa.team_id}/offers/{offer.number}/respond/", {"answer": "accept"})
+    response = rok_client.post(f"/play/{rok.team_id}/offers/{offer.number}/respond/", {"answer": "accept"}, follow=True)
+    assert b"now an agreement" in response.content
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.ACCEPTED
+
+
+def test_answering_twice_shows_a_message(exercise, usa, dprk, usa_client):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    usa_client.post(f"/play/{usa.team_id}/offers/{offer.number}/respond/", {"answer": "reject"})
+    response = usa_client.post(f"/play/{usa.team_id}/offers/{offer.number}/respond/", {"answer": "accept"}, follow=True)
+    assert response.status_code == 200 and b"already been answered" in response.content
+
+
+def test_a_sender_cannot_answer_via_http(exercise, usa, dprk, dprk_client):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    response = dprk_client.post(
+        f"/play/{dprk.team_id}/offers/{offer.number}/respond/", {"answer": "accept"}, follow=True
+    )
+    assert b"Only a recipient" in response.content
+
+
+def test_counter_prefills_the_composer(exercise, usa, dprk, usa_client):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    response = usa_client.get(f"/play/{usa.team_id}/?counter={offer.number}")
+    text = response.content.decode()
+    assert "Counter-offer" in text and "Yongbyon" in text
+    assert f'name="parent" value="{offer.pk}"' in text
+
+
+def test_it_counters_over_http(exercise, usa, dprk, usa_client):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    rows = factories.specific_rows("DPRK", "USA")
+    usa_client.post(f"/play/{usa.team_id}/offers/", offer_post(rows, recipients=["DPRK"], parent=str(offer.pk)))
+    counter = Offer.objects.get(parent=offer)
+    assert counter.from_team == usa.team
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.COUNTERED
+
+
+# --- live pieces -----------------------------------------------------------------------------
+
+
+def test_preview_returns_only_the_score_fragment(exercise, dprk, dprk_client):
+    response = dprk_client.post(
+        f"/play/{dprk.team_id}/preview/", offer_post(factories.specific_rows()), HTTP_HX_REQUEST="true"
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and "<html" not in text
+    assert 'data-testid="preview-specificity"' in text
+
+
+def test_composer_refresh_adds_a_row_and_keeps_what_was_typed(exercise, dprk, dprk_client):
+    data = offer_post([{"by": "DPRK", "action": "freeze", "site": "Yongbyon"}], add_row="1")
+    response = dprk_client.post(f"/play/{dprk.team_id}/composer/", data, HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert "Commitment 2" in text and 'value="Yongbyon"' in text and "<html" not in text
+
+
+def test_choosing_a_catalogue_item_prefills_its_fields(exercise, dprk, dprk_client):
+    item = next(i for i in exercise.scenario["catalogue"] if i["fields"].get("site"))
+    data = offer_post([{"by": "DPRK", "kind": item["key"]}])
+    response = dprk_client.post(f"/play/{dprk.team_id}/composer/", data, HTTP_HX_REQUEST="true")
+    assert f'value="{item["fields"]["site"]}"' in response.content.decode()
+
+
+def test_poll_answers_204_when_nothing_changed(exercise, usa, usa_client, django_assert_num_queries):
+    response = usa_client.get(f"/play/{usa.team_id}/poll/?rev=0")
+    assert response.status_code == 200
+    revision = re.search(r"rev=(\d+)", response.content.decode()).group(1)
+    with django_assert_num_queries(0):
+        response = usa_client.get(f"/play/{usa.team_id}/poll/?rev={revision}")
+    assert response.status_code == 204
+
+
+def test_poll_returns_the_fragment_after_a_change(exercise, usa, usa_client):
+    first = usa_client.get(f"/play/{usa.team_id}/poll/?rev=0")
+    revision = re.search(r"rev=(\d+)", first.content.decode()).group(1)
+    services.start_round(exercise=exercise, actor="t")
+    response = usa_client.get(f"/play/{usa.team_id}/poll/?rev={revision}")
+    assert response.status_code == 200 and b"Round 1 of 3" in response.content
+    assert b"<html" not in response.content
+
+
+def test_poll_stops_when_the_exercise_has_ended(exercise, usa, usa_client):
+    services.end_exercise(exercise=exercise, actor="t")
+    response = usa_client.get(f"/play/{usa.team_id}/poll/?rev=0")
+    assert response.status_code == 286
+
+
+def test_a_removed_player_loses_the_seat(exercise, usa, usa_client):
+    Participant.objects.filter(pk=usa.pk).delete()
+    assert usa_client.get(f"/play/{usa.team_id}/").status_code == 404
