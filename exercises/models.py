@@ -287,6 +287,9 @@ class Response(models.Model):
         # The last guard against two answers from one team, whatever the race.
         constraints = [models.UniqueConstraint(fields=["offer", "team"], name="one_response_per_team")]
 
+    def __str__(self) -> str:
+        return f"{self.team} {self.get_kind_display().lower()} offer #{self.offer.number}"
+
 
 class Commitment(models.Model):
     """One concrete promise inside an offer; on the ledger once the offer is agreed."""
@@ -359,6 +362,9 @@ class TeamScore(models.Model):
         ordering = ["round__number", "team__order"]
         constraints = [models.UniqueConstraint(fields=["round", "team"], name="one_score_per_team_round")]
 
+    def __str__(self) -> str:
+        return f"{self.team}: {self.total} after round {self.round.number}"
+
 
 class Observer(models.Model):
     """Someone the facilitator invited to watch and write observations."""
@@ -388,6 +394,9 @@ class Observation(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"Observation by {self.author}"
+
 
 class ReportNarrative(models.Model):
     """The facilitator's own words in the after-action report (Markdown)."""
@@ -395,6 +404,9 @@ class ReportNarrative(models.Model):
     exercise = models.OneToOneField(Exercise, on_delete=models.CASCADE, related_name="narrative")
     text = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Narrative for {self.exercise}"
 
 
 class ImprovementItem(models.Model):
@@ -409,6 +421,9 @@ class ImprovementItem(models.Model):
 
     class Meta:
         ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.issue
 
 
 class EventQuerySet(models.QuerySet):

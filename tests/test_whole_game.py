@@ -25,7 +25,7 @@ def join_all(exercise) -> dict[str, tuple[Client, int]]:
 
 def test_four_teams_play_three_rounds(client, facilitator):
     client.force_login(facilitator)
-    response = client.post(
+    client.post(
         "/exercises/new/",
         {"title": "Bot game", "scenario": "second-summit-2019", "teams": TEAMS, "num_rounds": 3, "round_minutes": 10},
     )

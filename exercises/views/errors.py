@@ -1,8 +1,8 @@
 """Error pages that say what happened in plain words."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.http import HttpResponseServerError
 
 
 def not_found(request, exception=None):
