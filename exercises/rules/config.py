@@ -1,0 +1,154 @@
+"""Every weight of the rubric in one place (SCORING.md: "the weights belong in
+configuration; scenario packs may override them").
+
+``RulesConfig`` is a tree of frozen dataclasses. A scenario's ``scoring`` mapping
+overrides any leaf with the same path, e.g.::
+
+    scoring:
+      specificity: {deadline_date: 20}
+      outcomes: {tension_weight: 3}
+
+Unknown paths and wrong types raise ``ConfigError`` with the exact path, so a
+typo in a scenario pack never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A scoring override names an unknown setting or has the wrong type."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpecificityPoints:
+    """Points for one commitment (SCORING.md, "Specificity of one commitment")."""
+
+    actor: float = 10
+    action_concrete: float = 15
+    action_unknown: float = 7  # a verb the lexicon does not know: like a procedural one
+    action_procedural: float = 7
+    action_aspirational: float = 0
+    object: float = 10
+    quantity_with_unit: float = 10
+    quantity_without_unit: float = 5
+    site: float = 10
+    deadline_date: float = 15  # a calendar date, "within N days", a round number
+    deadline_year: float = 10  # "this year", "by 2019", "immediately"
+    deadline_unrecognised: float = 5  # a deadline field the lexicon cannot read as a date
+    deadline_vague: float = 2  # "at an early date", "in the near future"
+    verification_third_party: float = 15  # IAEA, UN, WFP, a neutral commission
+    verification_joint: float = 12  # joint / on-site / inspectors of the other side
+    verification_observers: float = 8  # observers, monitors, imagery
+    verification_other: float = 4  # journalists, self-reporting, anything else written
+    trigger: float = 5
+    duration: float = 5
+    defined_terms: float = 5
+    vague_term: float = 5  # subtracted per distinct vague term
+    vague_cap: float = 25  # at most this much is subtracted
+
+
+@dataclass(frozen=True, slots=True)
+class OfferSpecificity:
+    """How commitment scores blend into the offer's specificity."""
+
+    weight_mean: float = 0.7  # value-weighted mean of commitment scores
+    weight_non_vague: float = 0.3  # share of clauses without a vague term (DIMI)
+    min_weight: float = 1.0  # a commitment worth nothing still counts this much
+    core_share: float = 0.5  # the "core" = most valuable commitments holding this share of value
+    core_margin: float = 15.0  # the offer scores at most core mean + this margin
+
+
+@dataclass(frozen=True, slots=True)
+class ReciprocityPoints:
+    """Points for an offer's reciprocity (SCORING.md, "Reciprocity of an offer")."""
+
+    balance: float = 35
+    balance_mode: str = "min"  # "min" (specific reciprocity) or "mean" (diffuse)
+    balance_definition_floor: float = 0.5  # balance x (floor + (1 - floor) x specificity/100)
+    linkage: float = 20
+    linkage_one_way_factor: float = 0.6  # links in one direction only earn this share
+    linkage_text_weight: float = 0.5  # a trigger word without a conditional_on link
+    phasing: float = 15
+    phasing_partial: float = 8  # phases without both sides' steps or without a trigger
+    verifiability: float = 20
+    protection: float = 10
+    protection_reversible: float = 0.5  # share earned by an ordinary reversible step
+    irreversible_penalty: float = 10
+    verified_step_threshold: float = 12  # verification points that make a step "verified"
+    grit: float = 10
+    grit_min_verification: float = 8
+    one_sided_cap: float = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Values:
+    """Fallback values when neither the catalogue nor the commitment gives one."""
+
+    default_giver: float = -3
+    default_receiver: float = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """Kept/broken likelihood, tension and the shared stability term."""
+
+    base: float = 0.0
+    specificity_weight: float = 3.0
+    reciprocity_weight: float = 2.5
+    tension_weight: float = 2.0
+    min_probability: float = 0.05
+    max_probability: float = 0.95
+    tension_per_kept: float = 2.0  # tension falls by this much per kept commitment
+    tension_per_broken: float = 5.0  # and rises by this much per broken one
+    stability_weight: float = 10.0  # shared score: weight x (100 - tension) / 100
+
+
+@dataclass(frozen=True, slots=True)
+class RulesConfig:
+    specificity: SpecificityPoints = field(default_factory=SpecificityPoints)
+    offer: OfferSpecificity = field(default_factory=OfferSpecificity)
+    reciprocity: ReciprocityPoints = field(default_factory=ReciprocityPoints)
+    values: Values = field(default_factory=Values)
+    outcomes: Outcomes = field(default_factory=Outcomes)
+
+    def merged(self, overrides: Mapping[str, Any] | None, *, place: str = "scoring") -> RulesConfig:
+        """A copy with ``overrides`` (nested mapping) applied; ConfigError on mistakes."""
+        if not overrides:
+            return self
+        return _merge(self, overrides, place)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _merge(node: Any, overrides: Any, place: str) -> Any:
+    if not isinstance(overrides, Mapping):
+        raise ConfigError(f"{place}: must be a mapping, got {type(overrides).__name__}")
+    names = [f.name for f in dataclasses.fields(node)]
+    changes = {}
+    for key, raw in overrides.items():
+        path = f"{place}.{key}"
+        if key not in names:
+            raise ConfigError(f"{path}: unknown setting (known: {', '.join(names)})")
+        current = getattr(node, key)
+        if dataclasses.is_dataclass(current):
+            changes[key] = _merge(current, raw, path)
+        elif isinstance(current, str):
+            if not isinstance(raw, str):
+                raise ConfigError(f"{path}: must be text, got {raw!r}")
+            if key == "balance_mode" and raw not in ("min", "mean"):
+                raise ConfigError(f'{path}: must be "min" or "mean", got {raw!r}')
+            changes[key] = raw
+        else:
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
+                raise ConfigError(f"{path}: must be a number, got {raw!r}")
+            changes[key] = float(raw)
+    return dataclasses.replace(node, **changes)
+
+
+DEFAULT_CONFIG = RulesConfig()
