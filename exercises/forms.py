@@ -141,10 +141,11 @@ class CommitmentForm(forms.Form):
     # The catalogue item whose defaults were last filled in, so a refresh fills a row once.
     filled_kind = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, parties: list[tuple[str, str]], catalogue: list[dict], **kwargs):
+    def __init__(self, *args, parties: list[dict], catalogue: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["by"].choices = parties
-        self.fields["to"].choices = parties
+        self.fields["by"].choices = [(p["key"], p["name"]) for p in parties]
+        # Short codes keep the row of recipient boxes on one line, even on a phone.
+        self.fields["to"].choices = [(p["key"], p["key"]) for p in parties]
         self.fields["kind"].choices = [("", "— free text —")] + [
             (item["key"], f"{item['number']}. {item['title']}") for item in catalogue
         ]

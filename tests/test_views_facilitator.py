@@ -134,7 +134,7 @@ def test_actions_refuse_get(facilitator_client, exercise, url):
     assert facilitator_client.get(url.format(pk=exercise.pk)).status_code == 405
 
 
-def test_healthz_touches_no_database(client, django_assert_num_queries):
+def test_healthz_touches_no_database(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"

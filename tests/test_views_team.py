@@ -8,6 +8,7 @@ import time_machine
 
 from exercises import services
 from exercises.models import Event, Offer, Participant
+from exercises.text import render_markdown
 from tests import factories
 from tests.conftest import player_client
 
@@ -75,9 +76,9 @@ def test_team_room_shows_own_brief_only(usa_client, usa, exercise):
     assert response.status_code == 200
     text = response.content.decode()
     briefs = {t["key"]: t["brief"] for t in exercise.scenario["teams"]}
-    assert briefs["USA"].split("\n")[0][:60] in text
+    assert render_markdown(briefs["USA"])[:80] in text
     for key in ["DPRK", "ROK", "China"]:
-        assert briefs[key].split("\n")[0][:60] not in text
+        assert render_markdown(briefs[key])[:80] not in text
 
 
 def test_another_teams_player_gets_404(usa_client, dprk, exercise):

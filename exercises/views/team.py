@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseStopPolling
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from exercises import access, live, scoring, services
 from exercises.forms import CommitmentFormSet, OfferForm
@@ -41,7 +42,14 @@ def team_seat(view):
     def wrapper(request, team_id: int, *args, **kwargs):
         if not request.session.get(access.SEATS):
             return redirect(f"/join/?next=/play/{team_id}/")
-        participant = access.participant_for_team(request, team_id)
+        try:
+            participant = access.participant_for_team(request, team_id)
+        except Http404:
+            moved_to = access.follow_move(request, team_id)
+            if moved_to is None:
+                raise
+            messages.info(request, "The facilitator moved you to another team.")
+            return redirect("team_room", team_id=moved_to)
         return view(request, participant, *args, **kwargs)
 
     return wrapper
@@ -50,9 +58,9 @@ def team_seat(view):
 # --- building blocks ---------------------------------------------------------------------------
 
 
-def _parties(exercise: Exercise) -> list[tuple[str, str]]:
+def _parties(exercise: Exercise) -> list[dict]:
     """Every scenario party may be bound by a commitment, playing or not."""
-    return [(t["key"], t["name"]) for t in exercise.scenario.get("teams", [])]
+    return exercise.scenario.get("teams", [])
 
 
 def _formset(exercise, data=None, initial=None):
@@ -118,7 +126,7 @@ def _lenient_rows(rows: list[dict]) -> list[dict]:
     """Rows the engine can score while the team is still typing."""
     scored = []
     for position, row in enumerate(rows, start=1):
-        if not row.get("by"):
+        if not row.get("by") or not any(row.get(f) for f in ("kind", "action", "object", "text")):
             continue
         conditional = [p for p in str(row.get("conditional_on") or "").replace(",", " ").split() if p.isdigit()]
         phase = row.get("phase")
@@ -222,7 +230,13 @@ def team_poll(request, team_id: int):
     state = live.cached_state(seat.exercise_id)
     if state and str(state[0]) == revision and not _deadline_passed(state[1]):
         return HttpResponse(status=204)
-    participant = access.participant_for_team(request, team_id)
+    try:
+        participant = access.participant_for_team(request, team_id)
+    except Http404:
+        moved_to = access.follow_move(request, team_id)
+        if moved_to is None:
+            raise
+        return HttpResponseClientRedirect(reverse("team_room", args=[moved_to]))
     exercise = participant.team.exercise
     services.close_if_expired(exercise)
     exercise.refresh_from_db()
