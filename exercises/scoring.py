@@ -1,8 +1,8 @@
 """The bridge between stored offers and the pure rules engine (exercises/rules/)."""
 
+import json
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-import json
 
 from exercises import rules
 
