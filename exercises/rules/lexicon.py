@@ -920,7 +920,7 @@ _VARIANTS = sorted(
 )
 # Exact written variants -> entry, so most matches skip normalisation.
 RAW_LEXICON = {v: LEXICON[normalise(v)] for v in _VARIANTS}
-PHRASE_RE = re.compile(r"(?<![\w])(?:" + _trie_regex(_VARIANTS) + r")(?![\w-])")
+PHRASE_RE = re.compile(r"(?<![\w])(?:" + _trie_regex(_VARIANTS) + r")(?![\w])")
 
 # Numeric markers ---------------------------------------------------------------
 # Numbers are found with a plain ``\d+`` scan (fast), then read in context: the

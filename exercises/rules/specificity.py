@@ -216,21 +216,21 @@ def analyse_commitment(c: Commitment, catalogue: Catalogue) -> CommitmentFacts:
         missed.append(("site", "Name the facility or place (Yongbyon, the JSA at Panmunjom)", cfg.site - pts))
 
     # deadline (15 date or within N / 10 this year / 2 early date)
-    tier = 0
+    tier = 0.0
     for name, found in tags.items():
         t = _deadline_tier(found)
         if name == "deadline" and t == 0:
-            t = -1  # written but unreadable
-        if t > tier or (t == -1 and tier == 0):
+            t = 1.5  # written but unreadable: between "vague" (2 points) and "this year" (10)
+        if t > tier:
             tier = t
     if tier == 3:
         pts, text = cfg.deadline_date, "Deadline is a date or 'within N days'"
     elif tier == 2:
         pts, text = cfg.deadline_year, "Deadline is a year or 'immediately', not a date"
+    elif tier == 1.5:
+        pts, text = cfg.deadline_unrecognised, "Deadline written but not a recognisable date"
     elif tier == 1:
         pts, text = cfg.deadline_vague, "Deadline is vague ('at an early date')"
-    elif tier == -1:
-        pts, text = cfg.deadline_unrecognised, "Deadline written but not a recognisable date"
     else:
         pts, text = 0.0, "No deadline"
     total += pts
@@ -318,8 +318,12 @@ def analyse_commitment(c: Commitment, catalogue: Catalogue) -> CommitmentFacts:
     penalty = min(cfg.vague_term * len(labels), cfg.vague_cap)
     if labels:
         total -= penalty
+        left = penalty
         for label in labels:
-            reasons.append(_reason("vague", f'Vague term: "{label}"', -cfg.vague_term, 0))
+            cost = min(cfg.vague_term, left)
+            left -= cost
+            text = f'Vague term: "{label}"' if cost else f'Vague term: "{label}" (penalty already at its cap)'
+            reasons.append(_reason("vague", text, -cost, 0))
         quoted = ", ".join(f'"{label}"' for label in labels)
         missed.append(("vague", f"Replace vague wording ({quoted}) with concrete terms", penalty))
 
