@@ -64,6 +64,28 @@ def participant_for_team(request, team_id: int) -> Participant:
     return participant
 
 
+def follow_move(request, team_id: int) -> int | None:
+    """A player the facilitator moved to another team: move this browser's seat too.
+
+    Returns the new team's id, or None when the seat is simply gone (removed player).
+    """
+    found = seat(request, team_id)
+    if found is None:
+        return None
+    new_team_id = (
+        Participant.objects.filter(pk=found.participant_id, team__exercise_id=found.exercise_id)
+        .values_list("team_id", flat=True)
+        .first()
+    )
+    if new_team_id is None or new_team_id == team_id:
+        return None
+    leave_seat(request, team_id)
+    seats = dict(request.session.get(SEATS, {}))
+    seats[str(new_team_id)] = [found.participant_id, found.exercise_id]
+    request.session[SEATS] = seats
+    return new_team_id
+
+
 def mark_seen(participant: Participant, *, drafting: bool = False) -> None:
     """Presence for the console, written at most every few seconds per player."""
     now = timezone.now()

@@ -6,7 +6,14 @@ renders the fragments. The cache is local memory by default and Redis when
 REDIS_URL is set, so several app servers share one view of the revisions.
 """
 
+import hashlib
+import re
+import time
+
 from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 # Entries are refreshed on every change; a day covers any class session and a
 # missing entry only costs one database read.
@@ -28,3 +35,105 @@ def cached_state(exercise_id: int) -> tuple[int, float | None] | None:
 
 def forget(exercise_id: int) -> None:
     cache.delete(_key(exercise_id))
+
+
+# --- fragments: swap only what changed ---------------------------------------------------------
+#
+# A live page is made of named fragments. Each is wrapped with a hidden "stamp" input
+# (a short hash of its HTML); the poll sends the stamps it has (hx-include=".live-stamp")
+# and the answer carries out-of-band swaps only for the fragments whose HTML changed,
+# so a form half filled in an unchanged fragment is never wiped.
+
+# Presence (seen in the last 30 s) changes with time, not with the revision: a console
+# re-reads it this often even when nothing was bumped.
+REFRESH_SECONDS = 10
+
+
+# Django masks the CSRF token differently on every render; it must not count as a change.
+_CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def stamp(html: str) -> str:
+    return hashlib.blake2s(_CSRF_VALUE.sub("", html).encode(), digest_size=6).hexdigest()
+
+
+def wrap(name: str, html: str, *, oob: bool = False) -> SafeString:
+    return format_html(
+        '<div id="live-{}" class="live-fragment"{}><input type="hidden" class="live-stamp" name="s-{}" value="{}">{}</div>',
+        name,
+        mark_safe(' hx-swap-oob="true"') if oob else "",
+        name,
+        stamp(html),
+        mark_safe(html),
+    )
+
+
+def render_fragments(request, template: str, names: list[str], context: dict) -> dict[str, str]:
+    """Each {% partialdef %} named here, rendered on its own."""
+    return {name: render_to_string(f"{template}#{name}", context, request) for name in names}
+
+
+def page_fragments(fragments: dict[str, str]) -> dict[str, SafeString]:
+    return {name: wrap(name, html) for name, html in fragments.items()}
+
+
+def changed_fragments(request, fragments: dict[str, str]) -> SafeString:
+    """Out-of-band swaps for the fragments whose stamp differs from the one the page sent."""
+    parts = [
+        wrap(name, html, oob=True) for name, html in fragments.items() if request.GET.get(f"s-{name}") != stamp(html)
+    ]
+    return mark_safe("".join(parts))
+
+
+def unchanged(request, exercise_id: int) -> bool:
+    """The fast path of every poll: same revision, no deadline passed, presence fresh enough.
+
+    Reads only the cache and the query string, never the database.
+    """
+    state = cached_state(exercise_id)
+    if not state or str(state[0]) != request.GET.get("rev", ""):
+        return False
+    now = time.time()
+    if state[1] is not None and now >= state[1]:
+        return False  # the round's deadline passed: some request must close it
+    try:
+        rendered_at = float(request.GET.get("at", ""))
+    except ValueError:
+        return True  # a page without presence to refresh (the projector) sends no "at"
+    return now - rendered_at < REFRESH_SECONDS
+
+
+# --- who may take the fast path -----------------------------------------------------------------
+#
+# The console and projector record, in the signed-cookie session, that this logged-in
+# user owns the exercise; observers record their token's exercise. An unchanged poll
+# then checks the session (a cookie, no query) and the cache, and answers 204 without
+# touching request.user, whose lazy lookup would cost a query.
+
+CONSOLES = "consoles"  # session key: {exercise_id: user id}
+OBSERVING = "observing"  # session key: {token: exercise_id}
+_AUTH_USER = "_auth_user_id"  # django.contrib.auth.SESSION_KEY
+
+
+def grant_console(request, exercise_id: int) -> None:
+    granted = dict(request.session.get(CONSOLES, {}))
+    user_key = str(request.session.get(_AUTH_USER, ""))
+    if granted.get(str(exercise_id)) != user_key:
+        granted[str(exercise_id)] = user_key
+        request.session[CONSOLES] = granted
+
+
+def has_console(request, exercise_id: int) -> bool:
+    user_key = request.session.get(_AUTH_USER)
+    return user_key is not None and request.session.get(CONSOLES, {}).get(str(exercise_id)) == str(user_key)
+
+
+def grant_observer(request, token: str, exercise_id: int) -> None:
+    observing = dict(request.session.get(OBSERVING, {}))
+    if observing.get(token) != exercise_id:
+        observing[token] = exercise_id
+        request.session[OBSERVING] = observing
+
+
+def observed_exercise(request, token: str) -> int | None:
+    return request.session.get(OBSERVING, {}).get(token)

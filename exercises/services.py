@@ -19,6 +19,8 @@ from exercises.models import (
     Event,
     Exercise,
     Inject,
+    Observation,
+    Observer,
     Offer,
     Participant,
     Response,
@@ -274,6 +276,8 @@ def round_to(value: float, digits: int = 1) -> float:
 def push_inject(*, exercise: Exercise, actor: str, inject_data: dict, audience: list[Team] | None = None) -> Inject:
     with transaction.atomic():
         locked = _locked_exercise(exercise.pk)
+        if locked.is_ended:
+            raise GameError("The exercise has ended; no more news can be pushed.")
         inject = _push_inject(locked, locked.current_round(), actor, inject_data=inject_data, audience=audience)
     exercise.bump()
     return inject
@@ -678,14 +682,15 @@ def _score_teams(exercise: Exercise, closing: Round) -> None:
 
 def override_resolution(*, commitment: Commitment, kept: bool, reason: str, actor: str) -> None:
     """The umpire's word beats the dice; recorded with its reason."""
-    if commitment.outcome not in (Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN):
-        raise GameError("Only a resolved commitment can be overridden.")
     if not reason.strip():
         raise GameError("Give a reason for the override.")
     exercise = commitment.offer.exercise
     with transaction.atomic():
         _locked_exercise(exercise.pk)
         locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        # Checked under the lock: the instance passed in may predate a round close.
+        if locked.outcome not in (Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN):
+            raise GameError("Only a resolved commitment can be overridden.")
         before = locked.outcome
         locked.outcome = Commitment.Outcome.KEPT if kept else Commitment.Outcome.BROKEN
         locked.overridden = True
@@ -713,3 +718,103 @@ def _rescore_latest_round(exercise: Exercise) -> None:
         return
     TeamScore.objects.filter(round=latest).delete()
     _score_teams(exercise, latest)
+
+
+# --- the console: roster, leaderboard, observers ---------------------------------------------
+
+
+def move_participant(*, participant: Participant, team: Team, actor: str) -> Participant:
+    """Seat a player on another team of the same exercise; their browser follows (see access.follow_move)."""
+    with transaction.atomic():
+        exercise = _locked_exercise(participant.team.exercise_id)
+        locked = Participant.objects.select_for_update().select_related("team").get(pk=participant.pk)
+        if team.exercise_id != exercise.pk:
+            raise GameError("Choose a team of this exercise.")
+        if locked.team_id == team.pk:
+            raise GameError(f"{locked.display_name} is already on {team.name}.")
+        if team.participants.filter(display_name__iexact=locked.display_name).exists():
+            raise GameError(f"{team.name} already has a player called {locked.display_name}.")
+        limit = settings.TABLETOP_LIMITS["players_per_team"]
+        if team.participants.count() >= limit:
+            raise GameError(f"{team.name} already has {limit} players, the most a team can have.")
+        before = locked.team
+        locked.team = team
+        locked.drafting_at = None
+        locked.save(update_fields=["team", "drafting_at"])
+        record(
+            exercise,
+            Event.Kind.PLAYER_MOVED,
+            actor,
+            team=team,
+            name=locked.display_name,
+            participant=locked.pk,
+            before=before.key,
+            after=team.key,
+        )
+    exercise.bump()
+    return locked
+
+
+def remove_participant(*, participant: Participant, actor: str) -> None:
+    """The seat goes with the row: the player's browser gets 404 on its next request."""
+    with transaction.atomic():
+        exercise = _locked_exercise(participant.team.exercise_id)
+        record(
+            exercise,
+            Event.Kind.PLAYER_REMOVED,
+            actor,
+            team=participant.team,
+            name=participant.display_name,
+            participant=participant.pk,
+        )
+        Participant.objects.filter(pk=participant.pk).delete()
+    exercise.bump()
+
+
+def reveal_leaderboard(*, exercise: Exercise, revealed: bool, actor: str) -> None:
+    with transaction.atomic():
+        locked = _locked_exercise(exercise.pk)
+        if locked.leaderboard_revealed == revealed:
+            return
+        locked.leaderboard_revealed = revealed
+        locked.save(update_fields=["leaderboard_revealed"])
+        record(locked, Event.Kind.LEADERBOARD_REVEALED, actor, revealed=revealed)
+    exercise.bump()
+
+
+def invite_observer(*, exercise: Exercise, name: str, actor: str) -> Observer:
+    name = " ".join(name.split())
+    if not name:
+        raise GameError("Give the observer a name.")
+    with transaction.atomic():
+        locked = _locked_exercise(exercise.pk)
+        observer = Observer.objects.create(exercise=locked, name=name)
+        record(locked, Event.Kind.OBSERVER_INVITED, actor, observer=observer.pk, name=name)
+    exercise.bump()
+    return observer
+
+
+def record_observation(*, observer: Observer, text: str, round: Round | None = None, team: Team | None = None):
+    """An observer's note, tagged to a round and a team, for the after-action report."""
+    text = text.strip()
+    if not text:
+        raise GameError("Write the observation first.")
+    exercise_id = observer.exercise_id
+    if (round and round.exercise_id != exercise_id) or (team and team.exercise_id != exercise_id):
+        raise GameError("Choose a round and a team of this exercise.")
+    with transaction.atomic():
+        exercise = _locked_exercise(exercise_id)
+        observation = Observation.objects.create(
+            exercise=exercise, observer=observer, author=observer.name, round=round, team=team, text=text
+        )
+        record(
+            exercise,
+            Event.Kind.OBSERVATION_RECORDED,
+            f"observer {observer.name}",
+            round=round,
+            team=team,
+            observation=observation.pk,
+            text=text,
+        )
+    exercise.bump()
+    return observation

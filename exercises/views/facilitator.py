@@ -1,14 +1,14 @@
-"""The facilitator's pages: exercises, the lobby and status page, the round controls."""
+"""The facilitator's pages: exercises, creating one, the round controls. The console is console.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exercises import access, services
 from exercises.forms import ExerciseCreateForm
-from exercises.models import Commitment, Offer, Participant, Round
+from exercises.models import Commitment, Offer, Round
 from exercises.scenarios import DEFAULT_SCENARIO_KEY, available_scenarios
 
 
@@ -38,37 +38,6 @@ def exercise_create(request):
         messages.success(request, "Exercise created. Hand out the team codes, then start round 1.")
         return redirect("exercise_detail", exercise_id=exercise.pk)
     return render(request, "exercises/exercise_create.html", {"form": form})
-
-
-def status_context(request, exercise) -> dict:
-    """What the status page shows: teams, players, this round's offers, recent events."""
-    services.close_if_expired(exercise)
-    current = exercise.current_round()
-    teams = list(
-        exercise.teams.prefetch_related(Prefetch("participants", queryset=Participant.objects.order_by("joined_at")))
-    )
-    offers = []
-    if current:
-        offers = list(current.offers.select_related("from_team").prefetch_related("recipients", "responses__team"))
-    for team in teams:
-        team.sent = [o for o in offers if o.from_team_id == team.pk]
-        team.received = [o for o in offers if any(r.pk == team.pk for r in o.recipients.all())]
-        team.answered = sum(1 for o in offers for r in o.responses.all() if r.team_id == team.pk)
-    return {
-        "exercise": exercise,
-        "current": current,
-        "teams": teams,
-        "offers": offers,
-        "events": exercise.events.order_by("-created_at", "-pk")[:15],
-        "join_base": request.build_absolute_uri("/join/"),
-    }
-
-
-@login_required
-@require_GET
-def exercise_detail(request, exercise_id: int):
-    exercise = access.exercise_for_facilitator(request, exercise_id)
-    return render(request, "exercises/exercise_detail.html", status_context(request, exercise))
 
 
 def _act(request, exercise, action, success: str):

@@ -61,6 +61,17 @@
     setTimeout(function () { button.disabled = true; }, 0);
   });
 
+  // Print buttons (join cards): <button data-print>.
+  document.addEventListener("click", function (evt) {
+    if (evt.target.closest("[data-print]")) window.print();
+  });
+
+  // The offer modal shows "Loading…" until its hx-get answers, never the previous offer.
+  document.addEventListener("show.bs.modal", function (evt) {
+    const body = evt.target.querySelector(".modal-body");
+    if (body) body.innerHTML = '<p class="text-body-secondary">Loading…</p>';
+  });
+
   // Destructive buttons ask first: <button data-confirm="Close round 2 now?">.
   document.addEventListener("click", function (evt) {
     const button = evt.target.closest("[data-confirm]");

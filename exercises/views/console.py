@@ -1,0 +1,375 @@
+"""The facilitator's live console: the room at a glance, the clock, injects, umpire, roster.
+
+The page is made of live fragments ({% partialdef %} in console.html). A poll with an
+unchanged revision answers 204 from the cache; otherwise only the fragments whose HTML
+changed are swapped (see exercises/live.py).
+"""
+
+import time
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from exercises import access, charts, live, qr, services
+from exercises.console_forms import InjectForm, ObserverForm
+from exercises.models import Commitment, Exercise, Offer, Participant, TeamScore
+
+TEMPLATE = "exercises/console.html"
+FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "roster", "observations", "events"]
+PRESENT_SECONDS = 30
+DRAFTING_SECONDS = 60
+
+
+# --- what the console shows --------------------------------------------------------------------
+
+
+def room_state(exercise: Exercise) -> dict:
+    """The whole room for the console and the observer view, in a fixed number of queries."""
+    if services.close_if_expired(exercise):
+        exercise.refresh_from_db()
+    rounds = list(exercise.rounds.all())
+    current = rounds[-1] if rounds else None
+    teams = list(exercise.teams.prefetch_related("participants"))
+    offers = []
+    if current:
+        offers = list(
+            current.offers.select_related("from_team").prefetch_related("recipients", "responses").order_by("number")
+        )
+    latest_closed = next((r for r in reversed(rounds) if r.is_closed), None)
+    scores = {s.team_id: s for s in TeamScore.objects.filter(round=latest_closed)} if latest_closed else {}
+    _annotate_teams(teams, offers, scores)
+    player_count = sum(len(t.players) for t in teams)
+    injects = list(exercise.injects.select_related("round").prefetch_related("audience"))
+    pushed_keys = {i.key for i in injects if i.key}
+    return {
+        "exercise": exercise,
+        "rounds": rounds,
+        "current": current,
+        "teams": teams,
+        "offers": offers,
+        "player_count": player_count,
+        "matrix": [(row, [(col, [o for o in row.sent if col in o.recipient_list]) for col in teams]) for row in teams],
+        "injects": injects[:8],
+        "scenario_injects": [dict(i, pushed=i.get("key") in pushed_keys) for i in exercise.scenario.get("injects", [])],
+        "leaderboard": sorted((t for t in teams if t.score), key=lambda t: -t.score.total),
+        "latest_closed": latest_closed,
+        "charts": charts.exercise_charts(exercise, teams, rounds),
+        "resolved": Commitment.objects.filter(
+            offer__exercise=exercise, outcome__in=[Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN]
+        )
+        .select_related("offer", "offer__from_team", "resolved_in")
+        .order_by("-resolved_in__number", "offer__number", "position"),
+        "observations": exercise.observations.select_related("round", "team").order_by("-created_at", "-pk")[:20],
+        "events": exercise.events.order_by("-created_at", "-pk")[:15],
+        "revision": exercise.revision,
+        "rendered_at": int(time.time()),
+    }
+
+
+def _annotate_teams(teams, offers, scores) -> None:
+    now = timezone.now()
+    present, drafting = timedelta(seconds=PRESENT_SECONDS), timedelta(seconds=DRAFTING_SECONDS)
+    by_pk = {t.pk: t for t in teams}
+    for offer in offers:
+        offer.recipient_list = [by_pk.get(r.pk, r) for r in offer.recipients.all()]
+    for team in teams:
+        team.players = list(team.participants.all())
+        team.present = [p for p in team.players if p.last_seen_at and now - p.last_seen_at < present]
+        team.drafting = [p for p in team.players if p.drafting_at and now - p.drafting_at < drafting]
+        team.sent = [o for o in offers if o.from_team_id == team.pk]
+        team.received = [o for o in offers if team in o.recipient_list]
+        answered = {r.offer_id for o in team.received for r in o.responses.all() if r.team_id == team.pk}
+        team.answered = len(answered)
+        team.waiting = sum(1 for o in team.received if o.pk not in answered and o.status == Offer.Status.PENDING)
+        team.score = scores.get(team.pk)
+
+
+def _poll_url(exercise) -> str:
+    return reverse("console_poll", args=[exercise.pk])
+
+
+def live_response(request, template: str, state: dict, poll_url: str) -> HttpResponse:
+    """A poll's answer: a fresh poll element plus out-of-band swaps of the changed fragments."""
+    exercise = state["exercise"]
+    current = state["current"]
+    deadline = current.deadline.timestamp() if current and current.is_open and current.deadline else None
+    live.publish_revision(exercise.pk, exercise.revision, deadline)
+    state["poll_url"] = poll_url
+    fragments = live.render_fragments(request, template, state["fragment_names"], state)
+    body = live.render_fragments(request, template, ["poll"], state)["poll"] + live.changed_fragments(
+        request, fragments
+    )
+    response = HttpResponse(body)
+    if exercise.is_ended:
+        response.status_code = HttpResponseStopPolling.status_code
+    return response
+
+
+def console_page(request, exercise, *, inject_form=None, observer_form=None, status: int = 200):
+    live.grant_console(request, exercise.pk)
+    state = room_state(exercise)
+    state.update(
+        {
+            "fragment_names": FRAGMENTS,
+            "poll_url": _poll_url(exercise),
+            "inject_form": inject_form or InjectForm(exercise=exercise),
+            "observer_form": observer_form or ObserverForm(),
+            "observers": list(exercise.observers.all()),
+            "join_kit": qr.join_kit(request, state["teams"]),
+        }
+    )
+    state["live"] = live.page_fragments(live.render_fragments(request, TEMPLATE, FRAGMENTS, state))
+    return render(request, TEMPLATE, state, status=status)
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def exercise_console(request, exercise_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    return console_page(request, exercise)
+
+
+@require_GET
+def console_poll(request, exercise_id: int):
+    """Unchanged: 204 from the session and the cache, no query. Changed: the changed fragments."""
+    if live.has_console(request, exercise_id) and live.unchanged(request, exercise_id):
+        return HttpResponse(status=204)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    live.grant_console(request, exercise.pk)
+    state = room_state(exercise)
+    state["fragment_names"] = FRAGMENTS
+    return live_response(request, TEMPLATE, state, _poll_url(exercise))
+
+
+@login_required
+@require_GET
+def console_offer(request, exercise_id: int, number: int):
+    """One offer with its scores and reasons: a modal on the console, a page without JavaScript."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    offer = get_object_or_404(
+        exercise.offers.select_related("from_team", "round", "parent").prefetch_related(
+            "recipients", "commitments", "responses__team", "responses__counter_offer"
+        ),
+        number=number,
+    )
+    template = "exercises/console_offer.html#modal_body" if request.htmx else "exercises/console_offer.html"
+    return render(
+        request,
+        template,
+        {"exercise": exercise, "offer": offer, "back_url": reverse("exercise_detail", args=[exercise.pk])},
+    )
+
+
+# --- round control -------------------------------------------------------------------------------
+
+
+def _back(exercise, anchor: str = ""):
+    return redirect(reverse("exercise_detail", args=[exercise.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _act(request, exercise, action, success: str, anchor: str = ""):
+    try:
+        action()
+    except services.GameError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return _back(exercise, anchor)
+
+
+@login_required
+@require_POST
+def round_pause(request, exercise_id: int, number: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    round_ = get_object_or_404(exercise.rounds, number=number)
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: services.pause_round(round=round_, actor=actor),
+        f"Round {number} paused: every clock is frozen and no offers can be sent.",
+    )
+
+
+@login_required
+@require_POST
+def round_resume(request, exercise_id: int, number: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    round_ = get_object_or_404(exercise.rounds, number=number)
+    actor = services.facilitator_label(request.user)
+    return _act(request, exercise, lambda: services.resume_round(round=round_, actor=actor), f"Round {number} resumed.")
+
+
+@login_required
+@require_POST
+def round_extend(request, exercise_id: int, number: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    round_ = get_object_or_404(exercise.rounds, number=number)
+    raw = (request.POST.get("minutes") or "").strip()
+    if not raw.isdigit():
+        messages.error(request, "Extend by a whole number of minutes, from 1 to 120.")
+        return _back(exercise)
+    minutes = int(raw)
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: services.extend_round(round=round_, actor=actor, minutes=minutes),
+        f"Round {number} extended by {minutes} minute{'s' if minutes != 1 else ''}.",
+    )
+
+
+# --- injects, leaderboard, umpire ----------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def inject_push(request, exercise_id: int):
+    """Push one of the scenario's prepared injects."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    key = request.POST.get("key", "")
+    data = next((i for i in exercise.scenario.get("injects", []) if i.get("key") == key), None)
+    if data is None:
+        messages.error(request, "That news item is not in this scenario.")
+        return _back(exercise, "injects-heading")
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: services.push_inject(exercise=exercise, actor=actor, inject_data=data),
+        f"Pushed to every team: {data['title']}",
+        "injects-heading",
+    )
+
+
+@login_required
+@require_POST
+def inject_write(request, exercise_id: int):
+    """Push news written on the spot, to everyone or to chosen teams."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    form = InjectForm(request.POST, exercise=exercise)
+    if not form.is_valid():
+        return console_page(request, exercise, inject_form=form, status=400)
+    audience = list(form.cleaned_data["audience"])
+    actor = services.facilitator_label(request.user)
+    who = ", ".join(t.name for t in audience) if audience else "every team"
+    return _act(
+        request,
+        exercise,
+        lambda: services.push_inject(exercise=exercise, actor=actor, inject_data=form.inject_data(), audience=audience),
+        f"Pushed to {who}: {form.cleaned_data['title']}",
+        "injects-heading",
+    )
+
+
+@login_required
+@require_POST
+def leaderboard_reveal(request, exercise_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    reveal = request.POST.get("reveal") == "1"
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: services.reveal_leaderboard(exercise=exercise, revealed=reveal, actor=actor),
+        "The projector now shows the leaderboard." if reveal else "The leaderboard is hidden from the projector.",
+        "results-heading",
+    )
+
+
+@login_required
+@require_POST
+def commitment_override(request, exercise_id: int, commitment_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("offer", "offer__exercise"), pk=commitment_id, offer__exercise=exercise
+    )
+    outcome = request.POST.get("outcome")
+    if outcome not in ("kept", "broken"):
+        messages.error(request, "Choose kept or broken.")
+        return _back(exercise, "umpire-heading")
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: services.override_resolution(
+            commitment=commitment, kept=outcome == "kept", reason=request.POST.get("reason", ""), actor=actor
+        ),
+        f"Offer #{commitment.offer.number}, commitment {commitment.position}: ruled {outcome}. Scores updated.",
+        "umpire-heading",
+    )
+
+
+# --- roster and observers ------------------------------------------------------------------------
+
+
+def _participant(exercise, participant_id: int) -> Participant:
+    return get_object_or_404(Participant.objects.select_related("team"), pk=participant_id, team__exercise=exercise)
+
+
+@login_required
+@require_POST
+def player_move(request, exercise_id: int, participant_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    participant = _participant(exercise, participant_id)
+    team = (
+        exercise.teams.filter(pk=request.POST.get("team") or 0).first()
+        if (request.POST.get("team") or "").isdigit()
+        else None
+    )
+    if team is None:
+        messages.error(request, "Choose the team to move the player to.")
+        return _back(exercise, "roster-heading")
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: services.move_participant(participant=participant, team=team, actor=actor),
+        f"{participant.display_name} moved to {team.name}.",
+        "roster-heading",
+    )
+
+
+@login_required
+@require_POST
+def player_remove(request, exercise_id: int, participant_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    participant = _participant(exercise, participant_id)
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: services.remove_participant(participant=participant, actor=actor),
+        f"{participant.display_name} removed from {participant.team.name}.",
+        "roster-heading",
+    )
+
+
+@login_required
+@require_POST
+def observer_invite(request, exercise_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    form = ObserverForm(request.POST)
+    if not form.is_valid():
+        return console_page(request, exercise, observer_form=form, status=400)
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: services.invite_observer(exercise=exercise, name=form.cleaned_data["name"], actor=actor),
+        f"{form.cleaned_data['name']} invited: send them the share link below.",
+        "observers-heading",
+    )

@@ -1,0 +1,88 @@
+"""Observers: a share link with a read-only view of the whole exercise and a notebook.
+
+The link's token is the observer's only credential; nothing here changes the game
+except recording observations, which feed the after-action report.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from exercises import live, services
+from exercises.console_forms import ObservationForm
+from exercises.models import Observer
+from exercises.views.console import live_response, room_state
+
+TEMPLATE = "exercises/console.html"  # the console's fragments, rendered read-only
+FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "observations", "events"]
+
+
+def observer_for_token(request, token: str) -> Observer:
+    observer = get_object_or_404(Observer.objects.select_related("exercise"), token=token)
+    live.grant_observer(request, token, observer.exercise_id)
+    return observer
+
+
+def _state(observer: Observer) -> dict:
+    state = room_state(observer.exercise)
+    state.update({"observer": observer, "read_only": True, "fragment_names": FRAGMENTS})
+    return state
+
+
+def _page(request, observer: Observer, form=None, status: int = 200):
+    state = _state(observer)
+    state["poll_url"] = reverse("observer_poll", args=[observer.token])
+    state["form"] = form or ObservationForm(exercise=observer.exercise, initial={"round": state["current"]})
+    state["live"] = live.page_fragments(live.render_fragments(request, TEMPLATE, FRAGMENTS, state))
+    return render(request, "exercises/observe.html", state, status=status)
+
+
+@require_GET
+def observe(request, token: str):
+    return _page(request, observer_for_token(request, token))
+
+
+@require_GET
+def observer_poll(request, token: str):
+    """Unchanged: 204 from the session and the cache, no query."""
+    exercise_id = live.observed_exercise(request, token)
+    if exercise_id is not None and live.unchanged(request, exercise_id):
+        return HttpResponse(status=204)
+    observer = observer_for_token(request, token)
+    return live_response(request, TEMPLATE, _state(observer), reverse("observer_poll", args=[token]))
+
+
+@require_GET
+def observer_offer(request, token: str, number: int):
+    observer = observer_for_token(request, token)
+    offer = get_object_or_404(
+        observer.exercise.offers.select_related("from_team", "round", "parent").prefetch_related(
+            "recipients", "commitments", "responses__team", "responses__counter_offer"
+        ),
+        number=number,
+    )
+    template = "exercises/console_offer.html#modal_body" if request.htmx else "exercises/console_offer.html"
+    context = {"exercise": observer.exercise, "offer": offer, "back_url": reverse("observe", args=[token])}
+    return render(request, template, context)
+
+
+@require_POST
+def observation_create(request, token: str):
+    observer = observer_for_token(request, token)
+    form = ObservationForm(request.POST, exercise=observer.exercise)
+    if not form.is_valid():
+        return _page(request, observer, form=form, status=400)
+    try:
+        services.record_observation(
+            observer=observer,
+            text=form.cleaned_data["text"],
+            round=form.cleaned_data["round"],
+            team=form.cleaned_data["team"],
+        )
+    except services.GameError as exc:
+        form.add_error(None, str(exc))
+        return _page(request, observer, form=form, status=400)
+    messages.success(request, "Observation recorded. It will appear in the after-action report.")
+    return redirect(reverse("observe", args=[token]) + "#observe-form")

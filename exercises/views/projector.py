@@ -1,0 +1,86 @@
+"""The room's screen and the printable join cards: public information only, never a brief."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from exercises import access, live, qr, services
+from exercises.models import Exercise, Inject, Offer, TeamScore
+from exercises.views.console import live_response
+
+TEMPLATE = "exercises/projector.html"
+FRAGMENTS = ["header", "inject", "agreements", "leaderboard", "join"]
+
+
+def projector_state(request, exercise: Exercise) -> dict:
+    """What the whole room may see: the clock, public news, agreements, the revealed leaderboard."""
+    if services.close_if_expired(exercise):
+        exercise.refresh_from_db()
+    rounds = list(exercise.rounds.all())
+    current = rounds[-1] if rounds else None
+    teams = list(exercise.teams.all())
+    # Only news sent to every team: an inject aimed at chosen teams is theirs alone.
+    inject = Inject.objects.filter(exercise=exercise, audience=None).select_related("round").first()
+    agreements = list(
+        Offer.objects.filter(exercise=exercise, status=Offer.Status.ACCEPTED)
+        .select_related("from_team", "round")
+        .prefetch_related("recipients", "commitments")
+        .order_by("-number")
+    )
+    latest_closed = next((r for r in reversed(rounds) if r.is_closed), None)
+    leaderboard = []
+    if exercise.leaderboard_revealed and latest_closed:
+        leaderboard = list(TeamScore.objects.filter(round=latest_closed).select_related("team").order_by("-total"))
+    return {
+        "exercise": exercise,
+        "current": current,
+        "teams": teams,
+        "inject": inject,
+        "agreements": agreements,
+        "leaderboard": leaderboard,
+        "latest_closed": latest_closed,
+        "join_kit": qr.join_kit(request, teams),
+        "join_base": qr.site_base(request) + "/join/",
+        "revision": exercise.revision,
+        "poll_url": reverse("projector_poll", args=[exercise.pk]),
+        "fragment_names": FRAGMENTS,
+    }
+
+
+@login_required
+@require_GET
+def projector(request, exercise_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    live.grant_console(request, exercise.pk)
+    state = projector_state(request, exercise)
+    state["live"] = live.page_fragments(live.render_fragments(request, TEMPLATE, FRAGMENTS, state))
+    return render(request, TEMPLATE, state)
+
+
+@require_GET
+def projector_poll(request, exercise_id: int):
+    """Unchanged: 204 from the session and the cache, no query."""
+    if live.has_console(request, exercise_id) and live.unchanged(request, exercise_id):
+        return HttpResponse(status=204)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    live.grant_console(request, exercise.pk)
+    state = projector_state(request, exercise)
+    return live_response(request, TEMPLATE, state, state["poll_url"])
+
+
+@login_required
+@require_GET
+def join_cards(request, exercise_id: int):
+    """One card per team to print and cut: name, code, link and QR code."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    teams = list(exercise.teams.all())
+    return render(
+        request,
+        "exercises/join_cards.html",
+        {"exercise": exercise, "join_kit": qr.join_kit(request, teams), "join_base": qr.site_base(request) + "/join/"},
+    )
