@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exercises.views import console, facilitator, observers, projector, public, team
+from exercises.views import console, facilitator, observers, projector, public, reports, team
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -47,4 +47,24 @@ urlpatterns += [
     path("observe/<str:token>/poll/", observers.observer_poll, name="observer_poll"),
     path("observe/<str:token>/offers/<int:number>/", observers.observer_offer, name="observer_offer"),
     path("observe/<str:token>/observations/", observers.observation_create, name="observation_create"),
+]
+
+# --- After-action report, exports and debrief (issue #5) ---------------------------------------
+R = "exercises/<int:exercise_id>/report/"
+urlpatterns += [
+    path(R, reports.report, name="report"),
+    path(f"{R}report.pdf", reports.report_pdf, name="report_pdf"),
+    path(f"{R}debrief/", reports.report_debrief, name="report_debrief"),
+    path(f"{R}debrief.pdf", reports.report_debrief_pdf, name="report_debrief_pdf"),
+    path(f"{R}report.xlsx", reports.report_xlsx, name="report_xlsx"),
+    path(f"{R}export.json", reports.export_json, name="report_export_json"),
+    *(path(f"{R}{t}.csv", reports.report_csv, {"table": t}, name=f"report_{t}_csv") for t in reports.CSV_TABLES),
+    path(f"{R}narrative/", reports.narrative_edit, name="narrative_edit"),
+    path(f"{R}plan/new/", reports.improvement_add, name="improvement_add"),
+    path(f"{R}plan/<int:item_id>/", reports.improvement_edit, name="improvement_edit"),
+    path(f"{R}plan/<int:item_id>/delete/", reports.improvement_delete, name="improvement_delete"),
+    path("observe/<str:token>/report/", reports.observer_report, name="observer_report"),
+    path("observe/<str:token>/report/report.pdf", reports.observer_report_pdf, name="observer_report_pdf"),
+    path("play/<int:team_id>/debrief/", reports.team_debrief, name="team_debrief"),
+    path("play/<int:team_id>/debrief/debrief.pdf", reports.team_debrief_pdf, name="team_debrief_pdf"),
 ]

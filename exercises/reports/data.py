@@ -150,6 +150,21 @@ class OfferRow:
     def is_agreement(self) -> bool:
         return self.status == Offer.Status.ACCEPTED
 
+    def _outcomes(self, outcome: str) -> int:
+        return sum(c.outcome == outcome for c in self.commitments)
+
+    @property
+    def kept(self) -> int:
+        return self._outcomes(Commitment.Outcome.KEPT)
+
+    @property
+    def broken(self) -> int:
+        return self._outcomes(Commitment.Outcome.BROKEN)
+
+    @property
+    def due(self) -> int:
+        return self._outcomes(Commitment.Outcome.DUE)
+
 
 @dataclass
 class TimelineItem:
