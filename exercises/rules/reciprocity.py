@@ -168,14 +168,11 @@ def offer_reciprocity(
     means = [(p, sum(v) / len(v)) for p, v in per_party.items()]
     weakest, weakest_mean = min(means, key=lambda t: t[1])
     verifiability = cfg.verifiability * min(max(weakest_mean, 0.0), 1.0)
-    reasons.append(
-        Reason(
-            "rec.verifiability",
-            f"Verifiability: {weakest}'s steps are the least checkable ({weakest_mean:.0%})",
-            verifiability,
-            cfg.verifiability,
-        )
-    )
+    if weakest_mean >= 1:
+        text = "Verifiability: every party's steps are checked by a named third party"
+    else:
+        text = f"Verifiability: {weakest}'s steps are the least checkable ({weakest_mean:.0%})"
+    reasons.append(Reason("rec.verifiability", text, verifiability, cfg.verifiability))
     if verifiability < cfg.verifiability:
         ideas.append(
             (
@@ -208,7 +205,8 @@ def offer_reciprocity(
     if exposed:
         text = f"Irreversible step ({', '.join(exposed)}) before the other side's verified step"
     else:
-        text = f"Protection: of {n} steps, {snapbacks} with snap-back, {reversible} merely reversible"
+        noun = "step" if n == 1 else "steps"
+        text = f"Protection: of {n} {noun}, {snapbacks} with snap-back, {reversible} merely reversible"
     reasons.append(Reason("rec.protection", text, protection, cfg.protection))
     if exposed:
         ideas.append(

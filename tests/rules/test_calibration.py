@@ -45,3 +45,19 @@ def test_the_brief_in_one_line():
     low, high = score_offer(singapore, Catalogue.empty()), score_offer(cma, Catalogue.empty())
     assert high.specificity - low.specificity >= 55
     assert high.reciprocity - low.reciprocity >= 35
+
+
+def test_docs_quote_the_actual_scores():
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text()
+    for fixture, title in [
+        ("singapore-2018.json", "Singapore Joint Statement"),
+        ("military-agreement-2018.json", "Inter-Korean Comprehensive Military Agreement"),
+    ]:
+        (offer,) = fixture_offers(fixture)
+        s = score_offer(offer, Catalogue.empty())
+        match = re.search(rf"### {title}[^:\n]*: specificity (\d+), reciprocity (\d+)", docs)
+        assert match, title
+        assert (int(match[1]), int(match[2])) == (s.specificity, s.reciprocity)
