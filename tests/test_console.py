@@ -1,0 +1,449 @@
+"""The facilitator's console: live state, round control, injects, umpire, roster."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from exercises import services
+from exercises.models import Commitment, Event, Inject, Participant, Round
+from tests import factories
+from tests.conftest import player_client
+from tests.test_views_team import offer_post
+
+
+def console(client, exercise):
+    return client.get(f"/exercises/{exercise.pk}/")
+
+
+def poll_params(html: str) -> dict:
+    """What the page's poller would send: its revision, render time and fragment stamps."""
+    rev, at = re.search(r"\?rev=(\d+)&amp;at=(\d+)", html).groups()
+    params = {"rev": rev, "at": at}
+    params.update(dict(re.findall(r'class="live-stamp" name="(s-[a-z]+)" value="([0-9a-f]+)"', html)))
+    return params
+
+
+def play_a_round(exercise, usa, dprk):
+    round_ = services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    services.respond(offer=offer, participant=usa, accept=True)
+    services.close_round(round=round_, actor="t")
+    return offer
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+def test_it_shows_teams_join_codes_and_qr_codes(facilitator_client, exercise, usa):
+    page = console(facilitator_client, exercise).content.decode()
+    for team in exercise.teams.all():
+        assert team.join_code in page
+    assert "Ann" in page and 'class="qr"' in page
+    assert "Projector view" in page and f"/exercises/{exercise.pk}/report/" in page
+
+
+def test_it_shows_presence_drafting_and_submitted(facilitator_client, exercise, usa, dprk):
+    services.start_round(exercise=exercise, actor="t")
+    Participant.objects.filter(pk=usa.pk).update(last_seen_at=timezone.now() - timedelta(minutes=5))
+    Participant.objects.filter(pk=dprk.pk).update(last_seen_at=timezone.now(), drafting_at=timezone.now())
+    factories.send_offer(dprk, [usa.team])
+    page = console(facilitator_client, exercise).content.decode()
+    dprk_row = re.search(r'<tr data-team="DPRK">(.*?)</tr>', page, re.S).group(1)
+    usa_row = re.search(r'<tr data-team="USA">(.*?)</tr>', page, re.S).group(1)
+    assert "● Kim" in dprk_row and "drafting" in dprk_row and "submitted" in dprk_row
+    assert "○ Ann" in usa_row and "drafting" not in usa_row and "no offer yet" in usa_row
+
+
+def test_it_shows_the_offer_matrix_with_links(facilitator_client, exercise, usa, dprk):
+    services.start_round(exercise=exercise, actor="t")
+    factories.send_offer(dprk, [usa.team])
+    page = console(facilitator_client, exercise).content.decode()
+    assert f'href="/exercises/{exercise.pk}/offers/1/"' in page and "#1 · Awaiting answers" in page
+
+
+def test_it_opens_an_offer_as_a_modal_body_or_a_page(facilitator_client, exercise, usa, dprk):
+    services.start_round(exercise=exercise, actor="t")
+    factories.send_offer(dprk, [usa.team])
+    page = facilitator_client.get(f"/exercises/{exercise.pk}/offers/1/")
+    assert page.status_code == 200 and b"<html" in page.content and b"Yongbyon" in page.content
+    modal = facilitator_client.get(f"/exercises/{exercise.pk}/offers/1/", HTTP_HX_REQUEST="true")
+    assert b"<html" not in modal.content and b"Specificity" in modal.content and b"Why" in modal.content
+
+
+def test_it_shows_leaderboard_and_charts_after_a_round(facilitator_client, exercise, usa, dprk):
+    play_a_round(exercise, usa, dprk)
+    page = console(facilitator_client, exercise).content.decode()
+    assert "Leaderboard after round 1" in page
+    assert page.count('<svg class="chart"') == 4 and "Regional tension" in page
+
+
+# --- polling ------------------------------------------------------------------------------------
+
+
+def test_poll_answers_204_without_a_query_when_nothing_changed(facilitator_client, exercise, django_assert_num_queries):
+    params = poll_params(console(facilitator_client, exercise).content.decode())
+    with django_assert_num_queries(0):
+        response = facilitator_client.get(f"/exercises/{exercise.pk}/poll/", params)
+    assert response.status_code == 204
+
+
+def test_poll_swaps_only_the_changed_fragments(facilitator_client, exercise, usa):
+    params = poll_params(console(facilitator_client, exercise).content.decode())
+    services.start_round(exercise=exercise, actor="t")
+    response = facilitator_client.get(f"/exercises/{exercise.pk}/poll/", params)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert 'id="live-round" class="live-fragment" hx-swap-oob="true"' in html and "Round 1 of 3" in html
+    assert 'id="live-poll"' in html
+    # The roster did not change: it is not sent, so a half-chosen select is never wiped.
+    assert 'id="live-roster"' not in html
+
+
+def test_poll_rereads_presence_every_few_seconds(facilitator_client, exercise):
+    params = poll_params(console(facilitator_client, exercise).content.decode())
+    params["at"] = str(int(time.time()) - 60)
+    response = facilitator_client.get(f"/exercises/{exercise.pk}/poll/", params)
+    assert response.status_code == 200 and 'id="live-poll"' in response.content.decode()
+
+
+def test_poll_without_a_console_session_checks_ownership(other_facilitator_client, exercise):
+    response = other_facilitator_client.get(f"/exercises/{exercise.pk}/poll/", {"rev": exercise.revision})
+    assert response.status_code == 404
+
+
+def test_poll_stops_when_the_exercise_has_ended(facilitator_client, exercise):
+    params = poll_params(console(facilitator_client, exercise).content.decode())
+    services.end_exercise(exercise=exercise, actor="t")
+    response = facilitator_client.get(f"/exercises/{exercise.pk}/poll/", params)
+    assert response.status_code == 286 and b"The exercise has ended" in response.content
+
+
+def test_a_teams_offer_reaches_the_console_poll(facilitator_client, exercise, usa, dprk, dprk_client):
+    services.start_round(exercise=exercise, actor="t")
+    params = poll_params(console(facilitator_client, exercise).content.decode())
+    dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
+    html = facilitator_client.get(f"/exercises/{exercise.pk}/poll/", params).content.decode()
+    assert 'id="live-matrix"' in html and "#1 · Awaiting answers" in html
+
+
+# --- queries do not grow with the room ----------------------------------------------------------
+
+
+def _room(facilitator, n_teams: int, offers_per_team: int):
+    from exercises.management.commands.seed_demo import demo_scenario
+
+    scenario = demo_scenario(n_teams)
+    exercise = services.create_exercise(
+        facilitator=facilitator,
+        scenario=scenario,
+        title=f"{n_teams} teams",
+        team_keys=[t["key"] for t in scenario["teams"][:n_teams]],
+        num_rounds=3,
+        round_minutes=10,
+    )
+    teams = list(exercise.teams.all())
+    players = [factories.make_player(exercise, t.key, f"{t.key} one") for t in teams]
+    for t in teams:
+        factories.make_player(exercise, t.key, f"{t.key} two")
+    first = services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(players[0], [teams[1]])
+    services.respond(offer=offer, participant=players[1], accept=True)
+    services.close_round(round=first, actor="t")
+    services.start_round(exercise=exercise, actor="t")
+    services.push_inject(exercise=exercise, actor="t", inject_data={"title": "News", "text": "x"}, audience=teams[:2])
+    for i, player in enumerate(players):
+        for k in range(offers_per_team):
+            partner = teams[(i + 1 + k) % len(teams)]
+            offer = factories.send_offer(player, [partner], factories.vague_rows(player.team.key, partner.key))
+            if k % 3 == 0:
+                services.respond(offer=offer, participant=players[teams.index(partner)], accept=False)
+    return exercise, players
+
+
+def _count(client, url, **extra) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_console_queries_do_not_grow_with_teams_or_offers(client, facilitator):
+    client.force_login(facilitator)
+    small, _ = _room(facilitator, 4, 1)
+    large, _ = _room(facilitator, 12, 10)
+    counts = {}
+    for name, ex in (("small", small), ("large", large)):
+        counts[name] = (
+            _count(client, f"/exercises/{ex.pk}/"),
+            _count(client, f"/exercises/{ex.pk}/poll/?rev=0"),
+            _count(client, f"/exercises/{ex.pk}/projector/"),
+        )
+    print("console, console poll, projector queries (4 teams vs 12 teams x10 offers):", counts)
+    assert counts["small"] == counts["large"]
+
+
+@pytest.mark.django_db
+def test_team_room_queries_do_not_grow_with_teams_or_offers(facilitator):
+    counts = {}
+    for name, teams, offers in (("small", 4, 1), ("large", 12, 10)):
+        exercise, players = _room(facilitator, teams, offers)
+        c = player_client(players[1])
+        counts[name] = (
+            _count(c, f"/play/{players[1].team_id}/"),
+            _count(c, f"/play/{players[1].team_id}/poll/?rev=0"),
+        )
+    print("team room, team poll queries (4 teams vs 12 teams x10 offers):", counts)
+    assert counts["small"] == counts["large"]
+
+
+# --- round control -------------------------------------------------------------------------------
+
+
+def test_it_pauses_and_resumes_the_round(facilitator_client, exercise, usa, dprk, dprk_client):
+    services.start_round(exercise=exercise, actor="t")
+    response = facilitator_client.post(f"/exercises/{exercise.pk}/rounds/1/pause/", follow=True)
+    assert b"paused" in response.content
+    round_ = exercise.rounds.get()
+    assert round_.status == Round.Status.PAUSED and round_.deadline is None
+    refused = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
+    assert refused.status_code == 409 and b"paused the round" in refused.content
+    room = dprk_client.get(f"/play/{dprk.team_id}/").content.decode()
+    assert 'data-status="paused"' in room and "The facilitator has paused the round" in room
+    facilitator_client.post(f"/exercises/{exercise.pk}/rounds/1/resume/")
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.OPEN and round_.deadline is not None
+    assert Event.objects.filter(kind=Event.Kind.ROUND_PAUSED).exists()
+    assert Event.objects.filter(kind=Event.Kind.ROUND_RESUMED).exists()
+
+
+@pytest.mark.parametrize("minutes", ["1", "5", "17"])
+def test_it_extends_the_round(facilitator_client, exercise, minutes):
+    round_ = services.start_round(exercise=exercise, actor="t")
+    facilitator_client.post(f"/exercises/{exercise.pk}/rounds/1/extend/", {"minutes": minutes})
+    before = round_.deadline
+    round_.refresh_from_db()
+    assert round_.deadline - before == timedelta(minutes=int(minutes))
+
+
+@pytest.mark.parametrize("minutes", ["", "ten", "0", "500", "-3"])
+def test_a_bad_extension_gets_a_message(facilitator_client, exercise, minutes):
+    round_ = services.start_round(exercise=exercise, actor="t")
+    response = facilitator_client.post(f"/exercises/{exercise.pk}/rounds/1/extend/", {"minutes": minutes}, follow=True)
+    assert response.status_code == 200 and b"1 to 120" in response.content
+    before = round_.deadline
+    round_.refresh_from_db()
+    assert round_.deadline == before
+
+
+def test_pausing_a_closed_round_gets_a_message(facilitator_client, exercise):
+    round_ = services.start_round(exercise=exercise, actor="t")
+    services.close_round(round=round_, actor="t")
+    response = facilitator_client.post(f"/exercises/{exercise.pk}/rounds/1/pause/", follow=True)
+    assert b"Only a running round can be paused" in response.content
+
+
+def test_destructive_buttons_ask_first(facilitator_client, exercise):
+    services.start_round(exercise=exercise, actor="t")
+    page = console(facilitator_client, exercise).content.decode()
+    assert re.search(r'data-confirm="Close round 1 now\?', page)
+    assert re.search(r'data-confirm="End the exercise\?', page)
+
+
+# --- injects -------------------------------------------------------------------------------------
+
+
+def test_it_pushes_a_scenario_inject_that_teams_see(facilitator_client, exercise, usa, usa_client):
+    item = exercise.scenario["injects"][-1]
+    first = usa_client.get(f"/play/{usa.team_id}/poll/?rev=0").content.decode()
+    revision = re.search(r"rev=(\d+)", first).group(1)
+    facilitator_client.post(f"/exercises/{exercise.pk}/injects/push/", {"key": item["key"]})
+    assert Inject.objects.filter(key=item["key"]).exists()
+    assert Event.objects.filter(kind=Event.Kind.INJECT_PUSHED, details__key=item["key"]).exists()
+    poll = usa_client.get(f"/play/{usa.team_id}/poll/?rev={revision}")
+    assert poll.status_code == 200 and item["title"] in poll.content.decode()
+
+
+def test_it_pushes_written_news_to_chosen_teams_only(facilitator_client, exercise, usa, dprk, usa_client, dprk_client):
+    tension = exercise.tension
+    response = facilitator_client.post(
+        f"/exercises/{exercise.pk}/injects/",
+        {"title": "Missile test over Japan", "text": "A launch at dawn.", "tension": "5", "audience": [dprk.team_id]},
+    )
+    assert response.status_code == 302
+    assert "Missile test over Japan" in dprk_client.get(f"/play/{dprk.team_id}/").content.decode()
+    assert "Missile test over Japan" not in usa_client.get(f"/play/{usa.team_id}/").content.decode()
+    exercise.refresh_from_db()
+    assert exercise.tension == tension + 5
+
+
+def test_bad_inject_input_shows_inline_errors(facilitator_client, exercise):
+    response = facilitator_client.post(f"/exercises/{exercise.pk}/injects/", {"title": "", "text": "", "tension": "x"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="error_1_id_title"' in page and "Enter a number" in page
+    assert not Inject.objects.exists()
+
+
+def test_an_unknown_scenario_inject_gets_a_message(facilitator_client, exercise):
+    response = facilitator_client.post(f"/exercises/{exercise.pk}/injects/push/", {"key": "nope"}, follow=True)
+    assert b"not in this scenario" in response.content and not Inject.objects.exists()
+
+
+# --- umpire and leaderboard ----------------------------------------------------------------------
+
+
+def test_it_overrides_a_resolution_with_a_reason(facilitator_client, exercise, usa, dprk):
+    offer = play_a_round(exercise, usa, dprk)
+    round_ = services.start_round(exercise=exercise, actor="t")
+    services.close_round(round=round_, actor="t")
+    commitment = offer.commitments.order_by("position").first()
+    commitment.refresh_from_db()
+    assert commitment.outcome in ("kept", "broken")
+    flipped = "broken" if commitment.outcome == "kept" else "kept"
+    url = f"/exercises/{exercise.pk}/commitments/{commitment.pk}/override/"
+    missing = facilitator_client.post(url, {"outcome": flipped, "reason": " "}, follow=True)
+    assert b"Give a reason" in missing.content
+    facilitator_client.post(url, {"outcome": flipped, "reason": "Inspectors confirmed it"})
+    commitment.refresh_from_db()
+    assert commitment.outcome == flipped and commitment.overridden
+    assert Event.objects.filter(kind=Event.Kind.COMMITMENT_OVERRIDDEN).count() == 1
+
+
+def test_an_unresolved_commitment_cannot_be_overridden(facilitator_client, exercise, usa, dprk):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    c = offer.commitments.first()
+    response = facilitator_client.post(
+        f"/exercises/{exercise.pk}/commitments/{c.pk}/override/", {"outcome": "kept", "reason": "x"}, follow=True
+    )
+    assert b"Only a resolved commitment" in response.content
+    assert Commitment.objects.get(pk=c.pk).outcome == "proposed"
+
+
+def test_it_reveals_and_hides_the_leaderboard(facilitator_client, exercise):
+    facilitator_client.post(f"/exercises/{exercise.pk}/leaderboard/", {"reveal": "1"})
+    exercise.refresh_from_db()
+    assert exercise.leaderboard_revealed
+    facilitator_client.post(f"/exercises/{exercise.pk}/leaderboard/", {"reveal": "0"})
+    exercise.refresh_from_db()
+    assert not exercise.leaderboard_revealed
+    assert Event.objects.filter(kind=Event.Kind.LEADERBOARD_REVEALED).count() == 2
+
+
+# --- roster --------------------------------------------------------------------------------------
+
+
+def test_a_moved_player_lands_on_the_new_team(facilitator_client, exercise, usa, usa_client):
+    rok = factories.team(exercise, "ROK")
+    facilitator_client.post(f"/exercises/{exercise.pk}/players/{usa.pk}/move/", {"team": rok.pk})
+    usa.refresh_from_db()
+    assert usa.team == rok and Event.objects.filter(kind=Event.Kind.PLAYER_MOVED).exists()
+    poll = usa_client.get(f"/play/{factories.team(exercise, 'USA').pk}/poll/?rev=0")
+    assert poll["HX-Redirect"] == f"/play/{rok.pk}/"
+    room = usa_client.get(f"/play/{rok.pk}/")
+    assert room.status_code == 200 and b"Republic of Korea" in room.content
+
+
+def test_the_old_room_redirects_a_moved_player(facilitator_client, exercise, usa, usa_client):
+    rok = factories.team(exercise, "ROK")
+    services.move_participant(participant=usa, team=rok, actor="t")
+    response = usa_client.get(f"/play/{factories.team(exercise, 'USA').pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/play/{rok.pk}/"
+
+
+def test_moving_onto_a_name_already_taken_gets_a_message(facilitator_client, exercise, usa):
+    factories.make_player(exercise, "ROK", "Ann")
+    rok = factories.team(exercise, "ROK")
+    response = facilitator_client.post(
+        f"/exercises/{exercise.pk}/players/{usa.pk}/move/", {"team": rok.pk}, follow=True
+    )
+    assert b"already has a player called Ann" in response.content
+    usa.refresh_from_db()
+    assert usa.team.key == "USA"
+
+
+def test_moving_to_another_exercises_team_is_refused(facilitator_client, facilitator, exercise, usa):
+    other = factories.make_exercise(facilitator, title="Other")
+    response = facilitator_client.post(
+        f"/exercises/{exercise.pk}/players/{usa.pk}/move/", {"team": factories.team(other, "ROK").pk}, follow=True
+    )
+    assert b"Choose the team" in response.content
+
+
+def test_a_removed_player_loses_the_seat_at_once(facilitator_client, exercise, usa, usa_client):
+    facilitator_client.post(f"/exercises/{exercise.pk}/players/{usa.pk}/remove/")
+    assert not Participant.objects.filter(pk=usa.pk).exists()
+    assert Event.objects.filter(kind=Event.Kind.PLAYER_REMOVED, details__name="Ann").exists()
+    assert usa_client.get(f"/play/{usa.team_id}/").status_code == 404
+    assert usa_client.get(f"/play/{usa.team_id}/poll/?rev=0").status_code == 404
+
+
+# --- who may do what -----------------------------------------------------------------------------
+
+POST_ACTIONS = [
+    "rounds/1/pause/",
+    "rounds/1/resume/",
+    "rounds/1/extend/",
+    "rounds/start/",
+    "rounds/1/close/",
+    "end/",
+    "injects/push/",
+    "injects/",
+    "leaderboard/",
+    "commitments/{commitment}/override/",
+    "players/{player}/move/",
+    "players/{player}/remove/",
+    "observers/",
+]
+GET_PAGES = ["", "poll/?rev=0", "offers/1/", "projector/", "projector/poll/?rev=0", "join-cards/"]
+
+
+@pytest.fixture
+def room(exercise, usa, dprk):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    return {"commitment": offer.commitments.first().pk, "player": usa.pk}
+
+
+def _url(exercise, path, room):
+    return f"/exercises/{exercise.pk}/" + path.format(**room)
+
+
+@pytest.mark.parametrize("path", POST_ACTIONS)
+def test_another_facilitator_gets_404_for_every_action(other_facilitator_client, exercise, room, path):
+    exercise.refresh_from_db()
+    revision = exercise.revision
+    assert other_facilitator_client.post(_url(exercise, path, room), {"minutes": "5"}).status_code == 404
+    exercise.refresh_from_db()
+    assert exercise.revision == revision
+
+
+@pytest.mark.parametrize("path", GET_PAGES)
+def test_another_facilitator_gets_404_for_every_page(other_facilitator_client, exercise, room, path):
+    assert other_facilitator_client.get(_url(exercise, path, room)).status_code == 404
+
+
+@pytest.mark.parametrize("path", POST_ACTIONS + GET_PAGES)
+def test_anonymous_and_players_are_sent_to_login(client, usa_client, exercise, room, path):
+    for c in (client, usa_client):
+        url = _url(exercise, path, room)
+        response = c.post(url) if path in POST_ACTIONS else c.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert Participant.objects.filter(pk=room["player"]).exists()
+
+
+@pytest.mark.parametrize("path", POST_ACTIONS)
+def test_actions_refuse_get(facilitator_client, exercise, room, path):
+    assert facilitator_client.get(_url(exercise, path, room)).status_code == 405
+
+
+@pytest.mark.parametrize("path", ["", "poll/", "offers/1/", "projector/", "join-cards/"])
+def test_pages_refuse_post(facilitator_client, exercise, room, path):
+    assert facilitator_client.post(_url(exercise, path, room)).status_code == 405
