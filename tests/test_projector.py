@@ -1,0 +1,115 @@
+"""The projector and the join cards: public information only, readable by the whole room."""
+
+import re
+
+import pytest
+
+from exercises import services
+from tests import factories
+
+
+def projector(client, exercise):
+    return client.get(f"/exercises/{exercise.pk}/projector/")
+
+
+def private_texts(exercise) -> list[str]:
+    """Every team's brief and objectives: none may reach the room's screen."""
+    texts = []
+    for team in exercise.scenario["teams"]:
+        texts.append(team["brief"].strip()[:80])
+        texts.extend(o[:60] for o in team.get("objectives", []))
+    return [t for t in texts if t]
+
+
+def test_it_shows_round_clock_and_join_qr_codes(facilitator_client, exercise):
+    page = projector(facilitator_client, exercise).content.decode()
+    assert "Waiting to start" in page and page.count('class="qr"') == exercise.teams.count()
+    for team in exercise.teams.all():
+        assert team.join_code in page
+    services.start_round(exercise=exercise, actor="t")
+    page = projector(facilitator_client, exercise).content.decode()
+    assert "Round 1 of 3" in page and 'class="clock proj-clock"' in page
+
+
+def test_it_never_shows_a_private_brief(facilitator_client, exercise, usa, dprk):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    services.respond(offer=offer, participant=usa, accept=True)
+    page = projector(facilitator_client, exercise).content.decode()
+    assert private_texts(exercise), "the scenario should have briefs to hide"
+    for text in private_texts(exercise):
+        assert text not in page
+    assert "your private brief" not in page
+
+
+def test_it_shows_agreements_with_their_scores(facilitator_client, exercise, usa, dprk):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    services.respond(offer=offer, participant=usa, accept=True)
+    offer.refresh_from_db()
+    page = projector(facilitator_client, exercise).content.decode()
+    assert "#1 · DPRK ⇄ USA" in page and f"Specificity {offer.specificity}" in page
+
+
+def test_it_shows_public_news_but_not_news_for_chosen_teams(facilitator_client, exercise, dprk):
+    services.push_inject(exercise=exercise, actor="t", inject_data={"title": "Summit announced", "text": "Hanoi."})
+    services.push_inject(
+        exercise=exercise, actor="t", inject_data={"title": "Secret cable", "text": "x"}, audience=[dprk.team]
+    )
+    page = projector(facilitator_client, exercise).content.decode()
+    assert "Summit announced" in page and "Secret cable" not in page
+
+
+def test_it_shows_the_leaderboard_only_when_revealed(facilitator_client, exercise, usa, dprk):
+    round_ = services.start_round(exercise=exercise, actor="t")
+    services.close_round(round=round_, actor="t")
+    assert "Leaderboard" not in projector(facilitator_client, exercise).content.decode()
+    services.reveal_leaderboard(exercise=exercise, revealed=True, actor="t")
+    assert "Leaderboard after round 1" in projector(facilitator_client, exercise).content.decode()
+
+
+def test_poll_answers_204_without_a_query(facilitator_client, exercise, django_assert_num_queries):
+    page = projector(facilitator_client, exercise).content.decode()
+    revision = re.search(r"projector/poll/\?rev=(\d+)", page).group(1)
+    with django_assert_num_queries(0):
+        response = facilitator_client.get(f"/exercises/{exercise.pk}/projector/poll/", {"rev": revision})
+    assert response.status_code == 204
+
+
+def test_poll_sends_only_the_changed_fragments(facilitator_client, exercise):
+    services.start_round(exercise=exercise, actor="t")
+    page = projector(facilitator_client, exercise).content.decode()
+    revision = re.search(r"projector/poll/\?rev=(\d+)", page).group(1)
+    stamps = dict(re.findall(r'class="live-stamp" name="(s-[a-z]+)" value="([0-9a-f]+)"', page))
+    services.push_inject(exercise=exercise, actor="t", inject_data={"title": "Summit announced", "text": "Hanoi."})
+    response = facilitator_client.get(f"/exercises/{exercise.pk}/projector/poll/", {"rev": revision, **stamps})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="live-inject"' in html and "Summit announced" in html
+    assert 'id="live-join"' not in html and 'id="live-header"' not in html
+
+
+def test_poll_stops_when_the_exercise_has_ended(facilitator_client, exercise):
+    projector(facilitator_client, exercise)
+    services.end_exercise(exercise=exercise, actor="t")
+    response = facilitator_client.get(f"/exercises/{exercise.pk}/projector/poll/", {"rev": "0"})
+    assert response.status_code == 286
+
+
+def test_join_cards_have_one_card_and_qr_per_team(facilitator_client, exercise):
+    page = facilitator_client.get(f"/exercises/{exercise.pk}/join-cards/").content.decode()
+    assert page.count('class="join-card"') == exercise.teams.count() == page.count('class="qr"')
+    for team in exercise.teams.all():
+        assert team.join_code in page
+    for text in private_texts(exercise):
+        assert text not in page
+
+
+def test_join_links_use_site_url_when_opened_on_localhost(facilitator_client, exercise, settings):
+    settings.SITE_URL = "http://tabletop.example.edu"
+    page = facilitator_client.get(f"/exercises/{exercise.pk}/join-cards/", HTTP_HOST="127.0.0.1").content.decode()
+    assert "http://tabletop.example.edu/join/" in page
+
+
+@pytest.mark.parametrize("path", ["projector/", "join-cards/"])
+def test_another_facilitator_gets_404(other_facilitator_client, exercise, path):
+    assert other_facilitator_client.get(f"/exercises/{exercise.pk}/{path}").status_code == 404
