@@ -1,10 +1,11 @@
 """Pages anyone may open: the landing page, joining a team, the health check."""
 
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from exercises import access, services
+from exercises import access, ratelimit, services
 from exercises.forms import JoinForm
 from exercises.models import Team, normalise_join_code
 
@@ -25,7 +26,11 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def join(request, code: str = ""):
     if request.method == "POST":
+        if ratelimit.is_blocked(ratelimit.JOIN, request):
+            return ratelimit.too_many(request, ratelimit.JOIN)
         form = JoinForm(request.POST)
+        if "code" in form.errors:
+            ratelimit.record_failure(ratelimit.JOIN, request)
         if form.is_valid():
             try:
                 result = services.join_team(team=form.team, display_name=form.cleaned_data["display_name"])
@@ -49,3 +54,17 @@ def _team_seated_by_code(request, code: str) -> int | None:
     if team_id and access.seat_participant_id(request, team_id):
         return team_id
     return None
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with failed attempts limited per client and username."""
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        if ratelimit.is_blocked(ratelimit.LOGIN, request, username):
+            return ratelimit.too_many(request, ratelimit.LOGIN)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        ratelimit.record_failure(ratelimit.LOGIN, self.request, self.request.POST.get("username", ""))
+        return super().form_invalid(form)
