@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 4
+WORKERS ?=
 PYTEST_ARGS ?=
 
 .PHONY: install run serve test lint format bench system-packages db clean
@@ -34,7 +34,7 @@ run: db
 ## serve: the production-style server (gunicorn, WSGI)
 serve: db
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/gunicorn tabletop.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+	$(VENV)/bin/gunicorn tabletop.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) $(if $(WORKERS),--workers $(WORKERS)) --access-logfile -
 
 system-packages:
 	@scripts/ensure-system-packages
@@ -53,9 +53,11 @@ test: install system-packages lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## bench: the benchmark suite (never part of make test); writes bench/results/
+## bench: the benchmark suite (never part of make test); writes bench/results/. BENCH_ARGS="--quick --db sqlite"
+BENCH_ARGS ?=
 bench: install
-	$(PY) bench/run.py
+	@command -v wrk >/dev/null 2>&1 || scripts/ensure-system-packages wrk || echo "wrk missing: the throughput benchmark falls back to the Python client"
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts
