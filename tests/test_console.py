@@ -447,3 +447,25 @@ def test_actions_refuse_get(facilitator_client, exercise, room, path):
 @pytest.mark.parametrize("path", ["", "poll/", "offers/1/", "projector/", "join-cards/"])
 def test_pages_refuse_post(facilitator_client, exercise, room, path):
     assert facilitator_client.post(_url(exercise, path, room)).status_code == 405
+
+
+# --- seed_demo ---------------------------------------------------------------------------------
+
+
+def test_seed_demo_json_lists_the_live_pages(db, client):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("seed_demo", "--json", stdout=out)
+    payload = json.loads(out.getvalue())["exercise"]
+    exercise_id = payload["id"]
+    assert payload["projector_url"] == f"/exercises/{exercise_id}/projector/"
+    assert payload["console_poll_url"] == f"/exercises/{exercise_id}/poll/"
+    assert payload["observers"] == []
+    assert client.login(username="demo", password="tabletop-demo")
+    for key in ("dashboard_url", "projector_url", "join_cards_url"):
+        assert client.get(payload[key]).status_code == 200
+    assert client.get(payload["console_poll_url"] + "?rev=0").status_code == 200

@@ -196,6 +196,7 @@ def describe(exercise: Exercise) -> dict:
             "dashboard_url": reverse("exercise_detail", args=[exercise.pk]),
             "rounds": exercise.num_rounds,
             "played_rounds": exercise.rounds.filter(status="closed").count(),
+            **live_paths(exercise),
         },
         "teams": [
             {
@@ -211,6 +212,25 @@ def describe(exercise: Exercise) -> dict:
     }
 
 
+def live_paths(exercise: Exercise) -> dict:
+    """The console's poll, the projector and the join cards; observers' share links if any."""
+    args = [exercise.pk]
+    return {
+        "console_poll_url": reverse("console_poll", args=args),
+        "projector_url": reverse("projector", args=args),
+        "projector_poll_url": reverse("projector_poll", args=args),
+        "join_cards_url": reverse("join_cards", args=args),
+        "observers": [
+            {
+                "name": o.name,
+                "observe_url": reverse("observe", args=[o.token]),
+                "poll_url": reverse("observer_poll", args=[o.token]),
+            }
+            for o in exercise.observers.all()
+        ],
+    }
+
+
 def as_text(payload: dict, host: str = "http://127.0.0.1:8000") -> str:
     lines = [
         "",
@@ -218,6 +238,7 @@ def as_text(payload: dict, host: str = "http://127.0.0.1:8000") -> str:
         f"  Facilitator: {host}{payload['facilitator']['login_url']}  "
         f"user {payload['facilitator']['username']!r}, password {payload['facilitator']['password']!r}",
         f"  Dashboard:   {host}{payload['exercise']['dashboard_url']}",
+        f"  Projector:   {host}{payload['exercise']['projector_url']}",
         "  Team join links (one per team; open each in a different browser or private window):",
     ]
     for team in payload["teams"]:
