@@ -90,6 +90,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests use a file, not memory, so that concurrent threads get their own
+            # connections and really contend for the lock.
+            # One file per test process, so parallel runs never share it.
+            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", f"/tmp/tabletop-test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
