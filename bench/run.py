@@ -16,7 +16,6 @@ import importlib
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -99,7 +98,6 @@ def _git(*args: str) -> str:
 
 def _pg_version() -> str:
     import psycopg
-
     from server import PG_ADMIN
 
     with psycopg.connect(PG_ADMIN) as conn:
@@ -237,7 +235,9 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
         table.append(
             (
                 "rules engine (one core)",
-                f"{rules.get('commitments_per_s_median', '?'):,} commitments/s" if "error" not in rules else rules["error"],
+                f"{rules.get('commitments_per_s_median', '?'):,} commitments/s"
+                if "error" not in rules
+                else rules["error"],
                 ">= 20,000/s",
                 _mark(rules.get("meets_target", rules.get("pass"))),
             )
@@ -249,7 +249,9 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
         else:
             seconds = report.get("seconds_median", report.get("seconds"))
             peak = report.get("peak_mb", report.get("peak_memory_mb"))
-            table.append(("report PDF 12x8x300", f"{seconds} s, {peak} MB peak", "< 5 s, < 300 MB", _mark(report.get("pass"))))
+            table.append(
+                ("report PDF 12x8x300", f"{seconds} s, {peak} MB peak", "< 5 s, < 300 MB", _mark(report.get("pass")))
+            )
     for db, res in results.get("servers", {}).items():
         poll = res.get("poll")
         if poll:
@@ -261,7 +263,14 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                 f"p95 {room['p95_ms']} ms, p99 {room['p99_ms']} ms, {room['errors']} errors, "
                 f"{room['offers_acknowledged']} acked / {room['offers_stored']} stored, {room['requests_per_s']} req/s"
             )
-            table.append((f"[{db}] classroom 60x5, {room.get('seconds', '?')} s", value, "p95<100, p99<250, 0 err, =", _mark(room.get("pass"))))
+            table.append(
+                (
+                    f"[{db}] classroom 60x5, {room.get('seconds', '?')} s",
+                    value,
+                    "p95<100, p99<250, 0 err, =",
+                    _mark(room.get("pass")),
+                )
+            )
         big = res.get("big")
         if big:
             if "error" in big:
@@ -273,17 +282,24 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
             table.append((label, value, "constant; p95 < 150 ms", _mark(big.get("pass"))))
         memory = res.get("memory")
         if memory:
-            table.append((f"[{db}] worker RSS after classroom", f"{memory['max_rss_mb']} MB max", "< 150 MB", _mark(memory.get("pass"))))
+            table.append(
+                (
+                    f"[{db}] worker RSS after classroom",
+                    f"{memory['max_rss_mb']} MB max",
+                    "< 150 MB",
+                    _mark(memory.get("pass")),
+                )
+            )
     return table
 
 
 def print_table(table) -> None:
     widths = [max(len(str(r[i])) for r in table + [("what", "measured", "target", "")]) for i in range(4)]
-    line = " | ".join(h.ljust(w) for h, w in zip(("what", "measured", "target", ""), widths))
+    line = " | ".join(h.ljust(w) for h, w in zip(("what", "measured", "target", ""), widths, strict=True))
     print(line)
     print("-" * len(line))
     for row in table:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+        print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
 
 
 def main(argv=None) -> int:
@@ -310,10 +326,12 @@ def main(argv=None) -> int:
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["seconds"] = round(time.perf_counter() - started, 1)
     table = rows(results)
-    results["table"] = [dict(zip(("what", "measured", "target", "result"), r)) for r in table]
+    results["table"] = [dict(zip(("what", "measured", "target", "result"), r, strict=True)) for r in table]
     print()
     print_table(table)
-    print(f"\n{results['seconds']} s; load average {results['machine']['load_average_at_start']} -> {results['machine']['load_average_at_end']}")
+    print(
+        f"\n{results['seconds']} s; load average {results['machine']['load_average_at_start']} -> {results['machine']['load_average_at_end']}"
+    )
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y-%m-%dT%H%M")

@@ -264,7 +264,8 @@ async def _classroom(server, seed: dict, *, players_per_team: int, seconds: floa
     # The facilitator opens the console and starts the round; every player loads the room.
     await console.open(setup)
     start = await facilitator.post(
-        f"/exercises/{exercise_id}/rounds/start/", {"csrfmiddlewaretoken": csrf_token((await facilitator.get(console.page)).text)}
+        f"/exercises/{exercise_id}/rounds/start/",
+        {"csrfmiddlewaretoken": csrf_token((await facilitator.get(console.page)).text)},
     )
     if start.status != 302:
         raise LoadError(f"starting the round answered {start.status}")

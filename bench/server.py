@@ -146,7 +146,7 @@ class BenchServer:
         return json.loads(out[out.index("{") :])
 
     def shell(self, code: str) -> str:
-        return self.manage("shell", "-c", code).strip()
+        return self.manage("shell", "-c", code).strip().splitlines()[-1]
 
     def worker_pids(self) -> list[int]:
         if not self.proc:

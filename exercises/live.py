@@ -9,6 +9,8 @@ REDIS_URL is set, so several app servers share one view of the revisions.
 import hashlib
 import re
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -25,7 +27,25 @@ def _key(exercise_id: int) -> str:
 
 
 def publish_revision(exercise_id: int, revision: int, deadline_ts: float | None = None) -> None:
-    cache.set(_key(exercise_id), (revision, deadline_ts), TTL_SECONDS)
+    """A change (Exercise.bump) or a refresh: the latest revision, and what it touched.
+
+    Inside ``scoped_to(teams)`` the revision is recorded as touching only those teams
+    (an offer, an answer); anywhere else it is recorded as exercise-wide.
+    """
+    teams = _SCOPE.get()
+    entries = {_key(exercise_id): (revision, deadline_ts)}
+    if teams is None:
+        entries[_wide_key(exercise_id, revision)] = 1
+    else:
+        entries[_teams_key(exercise_id, revision)] = sorted(teams)
+    cache.set_many(entries, TTL_SECONDS)
+
+
+def refresh_state(exercise_id: int, revision: int, deadline_ts: float | None = None) -> None:
+    """After a poll read the database: fill a missing entry, never move it backwards, mark nothing."""
+    state = cached_state(exercise_id)
+    if state is None or state[0] < revision or (state[0] == revision and state[1] != deadline_ts):
+        cache.set(_key(exercise_id), (revision, deadline_ts), TTL_SECONDS)
 
 
 def cached_state(exercise_id: int) -> tuple[int, float | None] | None:
@@ -35,6 +55,63 @@ def cached_state(exercise_id: int) -> tuple[int, float | None] | None:
 
 def forget(exercise_id: int) -> None:
     cache.delete(_key(exercise_id))
+
+
+# --- team-scoped changes ------------------------------------------------------------------------
+#
+# In a lecture hall, offers arrive several times a second and each bumps the exercise
+# revision; if every bump made all 300 team pages re-render, the polls alone would need
+# more than two cores. An offer or an answer changes only the rooms of the teams it
+# involves, so those changes are recorded per revision with their teams. A team's poll
+# holding revision r while the cache has s > r answers 204 when every revision in
+# (r, s] is recorded as touching other teams only. Records are written once per
+# revision and never updated, so concurrent writers cannot lose one; a missing record,
+# or a revision also marked exercise-wide (any change outside ``scoped_to``, or a
+# console refresh), means "render": the safe answer.
+
+_SCOPE: ContextVar[frozenset[int] | None] = ContextVar("live_scope", default=None)
+# Beyond this many revisions behind, a poll simply renders (and catches up).
+MAX_SKIP = 300
+
+
+def _teams_key(exercise_id: int, revision: int) -> str:
+    return f"exercise-rev:{exercise_id}:{revision}:teams"
+
+
+def _wide_key(exercise_id: int, revision: int) -> str:
+    return f"exercise-rev:{exercise_id}:{revision}:wide"
+
+
+@contextmanager
+def scoped_to(team_ids):
+    """Changes made inside (via Exercise.bump) concern these teams' rooms only."""
+    token = _SCOPE.set(frozenset(int(t) for t in team_ids))
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def team_unchanged(exercise_id: int, team_id: int, rev: str) -> bool:
+    """The team poll's fast path: nothing this team sees changed since ``rev``. Cache only."""
+    state = cached_state(exercise_id)
+    if not state or not rev.isdigit():
+        return False
+    if state[1] is not None and time.time() >= state[1]:
+        return False  # the round's deadline passed: some request must close it
+    seen, latest = int(rev), state[0]
+    if seen == latest:
+        return True
+    if not 0 < latest - seen <= MAX_SKIP:
+        return False
+    revisions = range(seen + 1, latest + 1)
+    keys = [_teams_key(exercise_id, r) for r in revisions] + [_wide_key(exercise_id, r) for r in revisions]
+    found = cache.get_many(keys)
+    for r in revisions:
+        teams = found.get(_teams_key(exercise_id, r))
+        if teams is None or team_id in teams or _wide_key(exercise_id, r) in found:
+            return False
+    return True
 
 
 # --- fragments: swap only what changed ---------------------------------------------------------

@@ -2,7 +2,6 @@
 
 import functools
 import secrets
-import time
 
 from django.contrib import messages
 from django.db.models import Q
@@ -227,8 +226,7 @@ def team_poll(request, team_id: int):
     if seat is None:
         raise Http404
     revision = request.GET.get("rev", "")
-    state = live.cached_state(seat.exercise_id)
-    if state and str(state[0]) == revision and not _deadline_passed(state[1]):
+    if live.team_unchanged(seat.exercise_id, team_id, revision):
         return HttpResponse(status=204)
     try:
         participant = access.participant_for_team(request, team_id)
@@ -240,7 +238,7 @@ def team_poll(request, team_id: int):
     exercise = participant.team.exercise
     services.close_if_expired(exercise)
     exercise.refresh_from_db()
-    live.publish_revision(exercise.pk, exercise.revision, exercise.open_deadline_ts())
+    live.refresh_state(exercise.pk, exercise.revision, exercise.open_deadline_ts())
     access.mark_seen(participant)
     if str(exercise.revision) == revision:
         return HttpResponse(status=204)
@@ -248,10 +246,6 @@ def team_poll(request, team_id: int):
     if exercise.is_ended:
         response.status_code = HttpResponseStopPolling.status_code
     return response
-
-
-def _deadline_passed(deadline_ts: float | None) -> bool:
-    return deadline_ts is not None and time.time() >= deadline_ts
 
 
 @require_POST
@@ -308,15 +302,21 @@ def offer_submit(request, participant):
     parent = None
     if offer_form.cleaned_data.get("parent"):
         parent = _visible_offer_by_pk(participant, offer_form.cleaned_data["parent"])
+    recipients = offer_form.recipient_teams()
+    # The new offer (and a countered parent) shows in these rooms only; see live.scoped_to.
+    involved = {participant.team_id, *(r.pk for r in recipients)}
+    if parent is not None:
+        involved |= {parent.from_team_id, *parent.recipients.values_list("pk", flat=True)}
     try:
-        result = services.submit_offer(
-            participant=participant,
-            recipients=offer_form.recipient_teams(),
-            commitments=formset.rows(),
-            client_token=offer_form.cleaned_data["client_token"],
-            message=offer_form.cleaned_data["message"],
-            parent=parent,
-        )
+        with live.scoped_to(involved):
+            result = services.submit_offer(
+                participant=participant,
+                recipients=recipients,
+                commitments=formset.rows(),
+                client_token=offer_form.cleaned_data["client_token"],
+                message=offer_form.cleaned_data["message"],
+                parent=parent,
+            )
     except services.GameError as exc:
         return _composer_again(request, participant, offer_form, formset, error=str(exc))
     if result.duplicate:
@@ -340,8 +340,10 @@ def offer_respond(request, participant, number: int):
     if answer not in ("accept", "reject"):
         messages.error(request, "Choose accept or reject.")
         return redirect("team_room", team_id=participant.team_id)
+    involved = {offer.from_team_id, *offer.recipients.values_list("pk", flat=True)}
     try:
-        services.respond(offer=offer, participant=participant, accept=answer == "accept")
+        with live.scoped_to(involved):
+            services.respond(offer=offer, participant=participant, accept=answer == "accept")
     except services.GameError as exc:
         messages.error(request, str(exc))
     else:

@@ -1,0 +1,51 @@
+"""Team-scoped revisions: an offer between two teams re-renders only their rooms' polls."""
+
+import re
+
+from exercises import live, services
+from tests import factories
+from tests.test_views_team import offer_post
+
+
+def _rev(response) -> str:
+    return re.search(r"rev=(\d+)", response.content.decode()).group(1)
+
+
+def _seen(client, player) -> str:
+    return _rev(client.get(f"/play/{player.team_id}/poll/?rev=0"))
+
+
+def test_an_offer_between_others_leaves_a_third_teams_poll_unchanged(
+    exercise, usa, dprk, rok, usa_client, dprk_client, rok_client, django_assert_num_queries
+):
+    services.start_round(exercise=exercise, actor="t")
+    usa_rev, rok_rev = _seen(usa_client, usa), _seen(rok_client, rok)
+    response = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
+    assert response.status_code == 302
+    with django_assert_num_queries(0):
+        assert rok_client.get(f"/play/{rok.team_id}/poll/?rev={rok_rev}").status_code == 204
+    changed = usa_client.get(f"/play/{usa.team_id}/poll/?rev={usa_rev}")
+    assert changed.status_code == 200 and b"Offer #1" in changed.content
+
+
+def test_an_answer_reaches_the_sender_and_a_round_change_reaches_everyone(
+    exercise, usa, dprk, rok, usa_client, dprk_client, rok_client
+):
+    services.start_round(exercise=exercise, actor="t")
+    dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
+    dprk_rev, rok_rev = _seen(dprk_client, dprk), _seen(rok_client, rok)
+    assert usa_client.post(f"/play/{usa.team_id}/offers/1/respond/", {"answer": "accept"}).status_code == 302
+    assert dprk_client.get(f"/play/{dprk.team_id}/poll/?rev={dprk_rev}").status_code == 200
+    assert rok_client.get(f"/play/{rok.team_id}/poll/?rev={rok_rev}").status_code == 204
+    services.close_round(round=exercise.current_round(), actor="t")
+    assert rok_client.get(f"/play/{rok.team_id}/poll/?rev={rok_rev}").status_code == 200
+
+
+def test_a_missing_record_means_render(exercise, usa, usa_client):
+    seen = _seen(usa_client, usa)
+    live.publish_revision(exercise.pk, int(seen) + 1)  # exercise-wide
+    with live.scoped_to([12345]):
+        live.publish_revision(exercise.pk, int(seen) + 2)
+    # revision seen+1 is exercise-wide, so a page at `seen` must still render
+    assert not live.team_unchanged(exercise.pk, usa.team_id, seen)
+    assert live.team_unchanged(exercise.pk, usa.team_id, str(int(seen) + 1))
