@@ -197,6 +197,7 @@ def describe(exercise: Exercise) -> dict:
             "rounds": exercise.num_rounds,
             "played_rounds": exercise.rounds.filter(status="closed").count(),
             **live_paths(exercise),
+            "report": report_paths(exercise),
         },
         "teams": [
             {
@@ -206,9 +207,26 @@ def describe(exercise: Exercise) -> dict:
                 "join_url": reverse("join_code", args=[team.join_code]),
                 "room_url": reverse("team_room", args=[team.pk]),
                 "poll_url": reverse("team_poll", args=[team.pk]),
+                "debrief_url": reverse("team_debrief", args=[team.pk]),
             }
             for team in exercise.teams.all()
         ],
+    }
+
+
+def report_paths(exercise: Exercise) -> dict:
+    """The after-action report and its downloads (docs/report.md)."""
+    args = [exercise.pk]
+    return {
+        "report_url": reverse("report", args=args),
+        "pdf_url": reverse("report_pdf", args=args),
+        "debrief_url": reverse("report_debrief", args=args),
+        "debrief_pdf_url": reverse("report_debrief_pdf", args=args),
+        "xlsx_url": reverse("report_xlsx", args=args),
+        "offers_csv_url": reverse("report_offers_csv", args=args),
+        "commitments_csv_url": reverse("report_commitments_csv", args=args),
+        "events_csv_url": reverse("report_events_csv", args=args),
+        "export_json_url": reverse("report_export_json", args=args),
     }
 
 
@@ -239,6 +257,7 @@ def as_text(payload: dict, host: str = "http://127.0.0.1:8000") -> str:
         f"user {payload['facilitator']['username']!r}, password {payload['facilitator']['password']!r}",
         f"  Dashboard:   {host}{payload['exercise']['dashboard_url']}",
         f"  Projector:   {host}{payload['exercise']['projector_url']}",
+        f"  Report:      {host}{payload['exercise']['report']['report_url']}",
         "  Team join links (one per team; open each in a different browser or private window):",
     ]
     for team in payload["teams"]:
