@@ -21,29 +21,6 @@ from .model import Catalogue, Commitment, CommitmentScore, Improvement, Offer, R
 _QUANTITY_FIELDS = frozenset({"action", "object", "quantity", "unit", "text"})
 _FIELDS = ("action", "text", "object", "quantity", "unit", "site", "deadline", "verification", "duration")
 
-_CACHE: dict = {}
-
-
-def _reason(code: str, text: str, points: float, max_points: float) -> Reason:
-    # Reasons repeat endlessly ("Deadline is a calendar date"); share the objects.
-    key = ("r", code, text, points, max_points)
-    r = _CACHE.get(key)
-    if r is None:
-        if len(_CACHE) > 50_000:
-            _CACHE.clear()
-        r = _CACHE[key] = Reason(code, text, points, max_points)
-    return r
-
-
-def _improvement(code: str, text: str, gain: float) -> Improvement:
-    key = ("i", code, text, gain)
-    i = _CACHE.get(key)
-    if i is None:
-        if len(_CACHE) > 50_000:
-            _CACHE.clear()
-        i = _CACHE[key] = Improvement(text, gain, code)
-    return i
-
 
 @dataclass(frozen=True, slots=True)
 class CommitmentFacts:
@@ -58,48 +35,102 @@ class CommitmentFacts:
     invite: bool  # the text invites a response (GRIT)
 
 
-def _scan(c: Commitment) -> tuple[dict[str, set[str]], dict[str, str | None], dict[str, None], bool]:
-    """Tags found per field, first verb class per field, vague labels (ordered), undefined seen."""
-    tags: dict[str, set[str]] = {}
-    first_verb: dict[str, str | None] = {}
-    vague: dict[str, None] = {}
-    undefined = False
+# Scans of one field, by (field name, text). The same texts come back all the
+# time (the composer rescores unchanged fields on every keystroke; catalogue
+# fields repeat across offers), so a bounded cache pays for itself.
+FIELD_CACHE_MAX = 20_000
+_FIELD_CACHE: dict[tuple[str, str], tuple] = {}
+
+
+def _scan_field(name: str, s: str) -> tuple:
+    """One field: (tags, first verb class, vague labels in order, undefined term seen,
+    deadline tier, verification tier)."""
     lexicon = lx.LEXICON
     raw_lexicon = lx.RAW_LEXICON
+    found: set[str] = set()
+    verb = None
+    vague: dict[str, None] = {}
+    undefined = False
+    for m in lx.PHRASE_RE.finditer(s):
+        text = m.group()
+        entry = raw_lexicon.get(text)
+        if entry is None:
+            entry = lexicon.get(lx.normalise(text))
+            if entry is None:
+                continue
+        label, etags = entry
+        found.update(etags)
+        if verb is None:
+            for t in etags:
+                if t.startswith("verb:"):
+                    verb = t
+                    break
+        if lx.VAGUE in etags:
+            vague[label] = None
+        if lx.UNDEFINED in etags:
+            undefined = True
+            if lx.VAGUE in etags:
+                found.add("undefined-vague:" + label)
+    if lx.DIGIT_RE.search(s) is not None:
+        lx.numeric_markers(s, found, deadline_field=name == "deadline", quantity_field=name in _QUANTITY_FIELDS)
+    deadline = _deadline_tier(found)
+    if name == "deadline" and deadline == 0:
+        deadline = 1.5  # written but unreadable: between "vague" (2 points) and "this year" (10)
+    verification = _verification_tier(found, name == "verification")
+    if name == "verification" and verification == 0:
+        verification = 1  # written, but names no verifier
+    return frozenset(found), verb, tuple(vague), undefined, deadline, verification
+
+
+class _Scan:
+    __slots__ = ("every", "action_verb", "text_verb", "vague", "undefined", "deadline", "verification")
+
+
+def _scan(c: Commitment) -> _Scan:
+    """All fields of a commitment, through the field cache."""
+    out = _Scan()
+    every: set[str] = set()
+    vague: dict[str, None] = {}
+    undefined = False
+    deadline = 0.0
+    verification = 0
+    action_verb = text_verb = None
+    cache = _FIELD_CACHE
     for name in _FIELDS:
         raw = getattr(c, name)
         if raw is None or raw == "":
             continue
         s = lx.lower(raw if isinstance(raw, str) else str(raw))
-        found: set[str] = set()
-        verb = None
-        for m in lx.PHRASE_RE.finditer(s):
-            text = m.group()
-            entry = raw_lexicon.get(text)
-            if entry is None:
-                entry = lexicon.get(lx.normalise(text))
-                if entry is None:
-                    continue
-            label, etags = entry
-            found.update(etags)
-            if verb is None:
-                for t in etags:
-                    if t.startswith("verb:"):
-                        verb = t
-                        break
-            if lx.VAGUE in etags:
-                vague[label] = None
-            if lx.UNDEFINED in etags:
-                undefined = True
-                if lx.VAGUE in etags:
-                    found.add("undefined-vague:" + label)
-            if lx.PHASED in etags:
-                found.add(lx.PHASED)
-        if lx.DIGIT_RE.search(s) is not None:
-            lx.numeric_markers(s, found, deadline_field=name == "deadline", quantity_field=name in _QUANTITY_FIELDS)
-        tags[name] = found
-        first_verb[name] = verb
-    return tags, first_verb, vague, undefined
+        key = (name, s)
+        result = cache.get(key)
+        if result is None:
+            result = _scan_field(name, s)
+            if FIELD_CACHE_MAX:
+                if len(cache) >= FIELD_CACHE_MAX:
+                    cache.clear()
+                cache[key] = result
+        found, verb, labels, undef, d_tier, v_tier = result
+        every |= found
+        if name == "action":
+            action_verb = verb
+        elif name == "text":
+            text_verb = verb
+        for label in labels:
+            vague[label] = None
+        if undef:
+            undefined = True
+        if d_tier > deadline:
+            deadline = d_tier
+        if v_tier > verification:
+            verification = v_tier
+    out.every = every
+    out.action_verb = action_verb
+    out.text_verb = text_verb
+    out.vague = vague
+    out.undefined = undefined
+    out.deadline = deadline
+    out.verification = verification
+    return out
 
 
 def _deadline_tier(found: set[str]) -> int:
@@ -124,215 +155,198 @@ def _verification_tier(found: set[str], in_field: bool) -> int:
     return 0
 
 
-_EMPTY: set[str] = set()
+# The rubric as a table: (feature, variant) -> points, reason text, improvement hint.
+# Built once per SpecificityPoints, so scoring a commitment only looks entries up.
+_HINTS = {
+    "actor": "Name the state (and body) that carries it out",
+    "action": "Use a concrete verb (freeze, dismantle, withdraw, deliver, suspend, allow access)",
+    "object": "Say exactly what is covered (the object)",
+    "site": "Name the facility or place (Yongbyon, the JSA at Panmunjom)",
+    "verification": "Add verification by a named third party with access (IAEA inspectors)",
+    "trigger": "Say what triggers it (conditional on the other side's step, 'upon ...')",
+    "duration": "Say how long it lasts ('permanently', 'for 2 years', snap-back)",
+    "defined_terms": "Define the key terms ('defined as', 'including', a list)",
+}
+
+
+def _rubric(cfg) -> list[tuple[str, object, float, str, float, str]]:
+    """(code, variant, points, reason text, max points, improvement hint)."""
+    return [
+        ("actor", False, 0.0, "No single actor named", cfg.actor, _HINTS["actor"]),
+        ("action", lx.VERB_CONCRETE, cfg.action_concrete, "Concrete action verb", cfg.action_concrete, ""),
+        ("action", lx.VERB_PROCEDURAL, cfg.action_procedural, "Procedural action (talks, a body): not yet a deed",
+         cfg.action_concrete, _HINTS["action"]),
+        ("action", lx.VERB_ASPIRATIONAL, cfg.action_aspirational, "Aspirational verb (work toward, seek, promote)",
+         cfg.action_concrete, _HINTS["action"]),
+        ("action", "unknown", cfg.action_unknown, "Action verb not in the lexicon of concrete deeds",
+         cfg.action_concrete, _HINTS["action"]),
+        ("action", None, 0.0, "No action verb", cfg.action_concrete, _HINTS["action"]),
+        ("object", "field", cfg.object, "Object stated", cfg.object, _HINTS["object"]),
+        ("object", "text", cfg.object, "Object named in the text", cfg.object, _HINTS["object"]),
+        ("object", None, 0.0, "No object: what exactly is covered?", cfg.object, _HINTS["object"]),
+        ("quantity", "unit", cfg.quantity_with_unit, "Quantity with a unit", cfg.quantity_with_unit, ""),
+        ("quantity", "bare", cfg.quantity_without_unit, "Quantity without a unit", cfg.quantity_with_unit,
+         "Add the unit to the quantity"),
+        ("quantity", None, 0.0, "No quantity", cfg.quantity_with_unit,
+         "Add a quantity with a unit (11 guard posts, 50,000 t, 5 km)"),
+        ("site", "field", cfg.site, "Site named", cfg.site, _HINTS["site"]),
+        ("site", "text", cfg.site, "Named place in the text", cfg.site, _HINTS["site"]),
+        ("site", None, 0.0, "No site", cfg.site, _HINTS["site"]),
+        ("deadline", 3, cfg.deadline_date, "Deadline is a date or 'within N days'", cfg.deadline_date, ""),
+        ("deadline", 2, cfg.deadline_year, "Deadline is a year or 'immediately', not a date", cfg.deadline_date,
+         "Make the deadline a date or 'within N days'"),
+        ("deadline", 1.5, cfg.deadline_unrecognised, "Deadline written but not a recognisable date",
+         cfg.deadline_date, "Make the deadline a date or 'within N days'"),
+        ("deadline", 1, cfg.deadline_vague, "Deadline is vague ('at an early date')", cfg.deadline_date,
+         "Make the deadline a date or 'within N days'"),
+        ("deadline", 0, 0.0, "No deadline", cfg.deadline_date, "Add a deadline (a date or 'within N days')"),
+        ("verification", 4, cfg.verification_third_party, "Verified by a named third party with access",
+         cfg.verification_third_party, _HINTS["verification"]),
+        ("verification", 3, cfg.verification_joint, "Joint or on-site verification", cfg.verification_third_party,
+         _HINTS["verification"]),
+        ("verification", 2, cfg.verification_observers, "Observers or monitoring only",
+         cfg.verification_third_party, _HINTS["verification"]),
+        ("verification", 1, cfg.verification_other, "Verification by witnesses or self-reporting only",
+         cfg.verification_third_party, _HINTS["verification"]),
+        ("verification", 0, 0.0, "No verification", cfg.verification_third_party, _HINTS["verification"]),
+        ("trigger", "link", cfg.trigger, "Conditional on another commitment", cfg.trigger, _HINTS["trigger"]),
+        ("trigger", "text", cfg.trigger, "Trigger stated ('upon', 'in parallel with')", cfg.trigger,
+         _HINTS["trigger"]),
+        ("trigger", None, 0.0, "No trigger or condition", cfg.trigger, _HINTS["trigger"]),
+        ("duration", "field", cfg.duration, "Duration stated", cfg.duration, _HINTS["duration"]),
+        ("duration", "text", cfg.duration, "Duration, permanence or snap-back stated", cfg.duration,
+         _HINTS["duration"]),
+        ("duration", None, 0.0, "No duration, permanence or snap-back", cfg.duration, _HINTS["duration"]),
+        ("defined_terms", "defined", cfg.defined_terms, "Key terms defined", cfg.defined_terms,
+         _HINTS["defined_terms"]),
+        ("defined_terms", "clean", cfg.defined_terms, "No undefined terms of art", cfg.defined_terms,
+         _HINTS["defined_terms"]),
+        ("defined_terms", "undefined", 0.0, "Key terms left undefined", cfg.defined_terms, _HINTS["defined_terms"]),
+        ("defined_terms", None, 0.0, "Nothing defined: no object or site", cfg.defined_terms,
+         _HINTS["defined_terms"]),
+    ]  # fmt: skip
+
+
+class _Book:
+    """Prebuilt reasons and improvements of one SpecificityPoints."""
+
+    def __init__(self, cfg) -> None:
+        self.cfg = cfg
+        self.entries: dict[tuple[str, object], tuple[float, Reason, tuple | None]] = {}
+        for code, variant, pts, text, max_pts, hint in _rubric(cfg):
+            gain = max_pts - pts
+            miss = (code, hint, gain, Improvement(hint, gain, code)) if gain > 0 else None
+            self.entries[(code, variant)] = (pts, Reason(code, text, pts, max_pts), miss)
+        self.actors: dict[str, Reason] = {}
+        self.vague: dict[tuple[str, float], Reason] = {}
+
+
+_BOOKS: dict[int, _Book] = {}
+
+
+def _book(cfg) -> _Book:
+    book = _BOOKS.get(id(cfg))
+    if book is None or book.cfg is not cfg:
+        if len(_BOOKS) > 256:
+            _BOOKS.clear()
+        book = _BOOKS[id(cfg)] = _Book(cfg)
+    return book
 
 
 def analyse_commitment(c: Commitment, catalogue: Catalogue) -> CommitmentFacts:
     """Score one commitment against the rubric; also return the facts reciprocity needs."""
     cfg = catalogue.config.specificity
-    tags, first_verb, vague, undefined = _scan(c)
-    every: set[str] = set().union(*tags.values()) if tags else _EMPTY
+    book = _book(cfg)
+    entries = book.entries
+    scan = _scan(c)
+    every = scan.every
     reasons: list[Reason] = []
-    missed: list[tuple[str, str, float]] = []  # (code, improvement text, gain in rubric points)
+    missed: list[tuple] = []  # (code, hint, gain in rubric points, prebuilt Improvement)
     total = 0.0
 
     # actor (10): the state that carries it out
     by = c.by or ""
     if by and by.strip().lower() not in lx.VAGUE_ACTORS:
         total += cfg.actor
-        reasons.append(_reason("actor", f"Actor named: {by}", cfg.actor, cfg.actor))
+        reason = book.actors.get(by)
+        if reason is None:
+            if len(book.actors) > 1000:
+                book.actors.clear()
+            reason = book.actors[by] = Reason("actor", f"Actor named: {by}", cfg.actor, cfg.actor)
+        reasons.append(reason)
     else:
-        reasons.append(_reason("actor", "No single actor named", 0, cfg.actor))
-        missed.append(("actor", "Name the state (and body) that carries it out", cfg.actor))
+        pts, reason, miss = entries[("actor", False)]
+        reasons.append(reason)
+        missed.append(miss)
 
-    # action (15 concrete / 7 procedural / 0 aspirational)
-    if c.action:
-        verb = first_verb.get("action") or "unknown"
-    else:
-        verb = first_verb.get("text")
-    best = cfg.action_concrete
-    if verb == lx.VERB_CONCRETE:
-        pts, text = cfg.action_concrete, "Concrete action verb"
-    elif verb == lx.VERB_PROCEDURAL:
-        pts, text = cfg.action_procedural, "Procedural action (talks, a body): not yet a deed"
-    elif verb == lx.VERB_ASPIRATIONAL:
-        pts, text = cfg.action_aspirational, "Aspirational verb (work toward, seek, promote)"
-    elif verb == "unknown":
-        pts, text = cfg.action_unknown, "Action verb not in the lexicon of concrete deeds"
-    else:
-        pts, text = 0.0, "No action verb"
-    total += pts
-    reasons.append(_reason("action", text, pts, best))
-    if pts < best:
-        missed.append(
-            ("action", "Use a concrete verb (freeze, dismantle, withdraw, deliver, suspend, allow access)", best - pts)
-        )
-
-    # object (10)
-    if c.object:
-        pts, text = cfg.object, "Object stated"
-    elif lx.OBJECT in every:
-        pts, text = cfg.object, "Object named in the text"
-    else:
-        pts, text = 0.0, "No object: what exactly is covered?"
-    total += pts
-    object_pts = pts
-    reasons.append(_reason("object", text, pts, cfg.object))
-    if pts < cfg.object:
-        missed.append(("object", "Say exactly what is covered (the object)", cfg.object - pts))
-
-    # quantity with unit (10)
+    # action (15 concrete / 7 procedural / 0 aspirational), object, quantity, site
+    verb = (scan.action_verb or "unknown") if c.action else scan.text_verb
+    object_variant = "field" if c.object else ("text" if lx.OBJECT in every else None)
     has_q = c.quantity is not None and c.quantity != ""
-    qty_marker = False
-    for name in _QUANTITY_FIELDS:
-        if lx.QUANTITY in tags.get(name, _EMPTY):
-            qty_marker = True
-            break
-    if qty_marker or (has_q and c.unit):
-        pts, text = cfg.quantity_with_unit, "Quantity with a unit"
-    elif has_q:
-        pts, text = cfg.quantity_without_unit, "Quantity without a unit"
+    if lx.QUANTITY in every or (has_q and c.unit):
+        quantity_variant = "unit"
     else:
-        pts, text = 0.0, "No quantity"
-    total += pts
-    reasons.append(_reason("quantity", text, pts, cfg.quantity_with_unit))
-    if pts < cfg.quantity_with_unit:
-        hint = (
-            "Add the unit to the quantity" if has_q else "Add a quantity with a unit (11 guard posts, 50,000 t, 5 km)"
-        )
-        missed.append(("quantity", hint, cfg.quantity_with_unit - pts))
-
-    # site (10)
-    if c.site:
-        pts, text = cfg.site, "Site named"
-    elif lx.SITE in every:
-        pts, text = cfg.site, "Named place in the text"
-    else:
-        pts, text = 0.0, "No site"
-    total += pts
-    site_pts = pts
-    reasons.append(_reason("site", text, pts, cfg.site))
-    if pts < cfg.site:
-        missed.append(("site", "Name the facility or place (Yongbyon, the JSA at Panmunjom)", cfg.site - pts))
-
-    # deadline (15 date or within N / 10 this year / 2 early date)
-    tier = 0.0
-    for name, found in tags.items():
-        t = _deadline_tier(found)
-        if name == "deadline" and t == 0:
-            t = 1.5  # written but unreadable: between "vague" (2 points) and "this year" (10)
-        if t > tier:
-            tier = t
-    if tier == 3:
-        pts, text = cfg.deadline_date, "Deadline is a date or 'within N days'"
-    elif tier == 2:
-        pts, text = cfg.deadline_year, "Deadline is a year or 'immediately', not a date"
-    elif tier == 1.5:
-        pts, text = cfg.deadline_unrecognised, "Deadline written but not a recognisable date"
-    elif tier == 1:
-        pts, text = cfg.deadline_vague, "Deadline is vague ('at an early date')"
-    else:
-        pts, text = 0.0, "No deadline"
-    total += pts
-    reasons.append(_reason("deadline", text, pts, cfg.deadline_date))
-    if pts < cfg.deadline_date:
-        hint = (
-            "Add a deadline (a date or 'within N days')" if tier == 0 else "Make the deadline a date or 'within N days'"
-        )
-        missed.append(("deadline", hint, cfg.deadline_date - pts))
-
-    # verification (15 third party / 12 joint on-site / 8 observers)
-    tier = 0
-    for name, found in tags.items():
-        in_field = name == "verification"
-        t = _verification_tier(found, in_field)
-        if in_field and t == 0:
-            t = 1
-        tier = max(tier, t)
-    if tier == 4:
-        ver_pts, text = cfg.verification_third_party, "Verified by a named third party with access"
-    elif tier == 3:
-        ver_pts, text = cfg.verification_joint, "Joint or on-site verification"
-    elif tier == 2:
-        ver_pts, text = cfg.verification_observers, "Observers or monitoring only"
-    elif tier == 1:
-        ver_pts, text = cfg.verification_other, "Verification by witnesses or self-reporting only"
-    else:
-        ver_pts, text = 0.0, "No verification"
-    total += ver_pts
-    reasons.append(_reason("verification", text, ver_pts, cfg.verification_third_party))
-    if ver_pts < cfg.verification_third_party:
-        hint = "Add verification by a named third party with access (IAEA inspectors)"
-        missed.append(("verification", hint, cfg.verification_third_party - ver_pts))
-
-    # trigger / condition (5)
+        quantity_variant = "bare" if has_q else None
+    site_variant = "field" if c.site else ("text" if lx.SITE in every else None)
     trigger_text = lx.TRIGGER in every
-    if c.conditional_on:
-        pts, text = cfg.trigger, "Conditional on another commitment"
-    elif trigger_text:
-        pts, text = cfg.trigger, "Trigger stated ('upon', 'in parallel with')"
-    else:
-        pts, text = 0.0, "No trigger or condition"
-    total += pts
-    reasons.append(_reason("trigger", text, pts, cfg.trigger))
-    if pts < cfg.trigger:
-        missed.append(
-            ("trigger", "Say what triggers it (conditional on the other side's step, 'upon ...')", cfg.trigger - pts)
-        )
-
-    # duration, permanence or snap-back (5)
-    if c.duration:
-        pts, text = cfg.duration, "Duration stated"
-    elif lx.DURATION in every:
-        pts, text = cfg.duration, "Duration, permanence or snap-back stated"
-    else:
-        pts, text = 0.0, "No duration, permanence or snap-back"
-    total += pts
-    reasons.append(_reason("duration", text, pts, cfg.duration))
-    if pts < cfg.duration:
-        missed.append(
-            ("duration", "Say how long it lasts ('permanently', 'for 2 years', snap-back)", cfg.duration - pts)
-        )
-
-    # key terms defined (5)
+    trigger_variant = "link" if c.conditional_on else ("text" if trigger_text else None)
+    duration_variant = "field" if c.duration else ("text" if lx.DURATION in every else None)
     defined = lx.DEFINITION in every
     if defined:
-        pts, text = cfg.defined_terms, "Key terms defined"
-    elif not undefined and (object_pts or site_pts):
-        pts, text = cfg.defined_terms, "No undefined terms of art"
-    elif undefined:
-        pts, text = 0.0, "Key terms left undefined"
+        defined_variant = "defined"
+    elif not scan.undefined and (object_variant or site_variant):
+        defined_variant = "clean"
     else:
-        pts, text = 0.0, "Nothing defined: no object or site"
-    total += pts
-    reasons.append(_reason("defined_terms", text, pts, cfg.defined_terms))
-    if pts < cfg.defined_terms:
-        missed.append(
-            ("defined_terms", "Define the key terms ('defined as', 'including', a list)", cfg.defined_terms - pts)
-        )
+        defined_variant = "undefined" if scan.undefined else None
+
+    ver_pts = 0.0
+    for key in (
+        ("action", verb),
+        ("object", object_variant),
+        ("quantity", quantity_variant),
+        ("site", site_variant),
+        ("deadline", scan.deadline),
+        ("verification", scan.verification),
+        ("trigger", trigger_variant),
+        ("duration", duration_variant),
+        ("defined_terms", defined_variant),
+    ):
+        pts, reason, miss = entries[key]
+        total += pts
+        reasons.append(reason)
+        if miss is not None:
+            missed.append(miss)
+        if key[0] == "verification":
+            ver_pts = pts
 
     # vague terms: -5 each, at most -25 (DIMI)
-    labels = [label for label in vague if not (defined and "undefined-vague:" + label in every)]
+    labels = [label for label in scan.vague if not (defined and "undefined-vague:" + label in every)]
     if c.phase is None and lx.PHASED in every:
         labels.append("phased manner")
-    penalty = min(cfg.vague_term * len(labels), cfg.vague_cap)
     if labels:
+        penalty = min(cfg.vague_term * len(labels), cfg.vague_cap)
         total -= penalty
         left = penalty
         for label in labels:
             cost = min(cfg.vague_term, left)
             left -= cost
-            text = f'Vague term: "{label}"' if cost else f'Vague term: "{label}" (penalty already at its cap)'
-            reasons.append(_reason("vague", text, -cost, 0))
+            reason = book.vague.get((label, cost))
+            if reason is None:
+                if len(book.vague) > 1000:
+                    book.vague.clear()
+                text = f'Vague term: "{label}"' if cost else f'Vague term: "{label}" (penalty already at its cap)'
+                reason = book.vague[(label, cost)] = Reason("vague", text, -cost, 0)
+            reasons.append(reason)
         quoted = ", ".join(f'"{label}"' for label in labels)
-        missed.append(("vague", f"Replace vague wording ({quoted}) with concrete terms", penalty))
+        hint = f"Replace vague wording ({quoted}) with concrete terms"
+        missed.append(("vague", hint, penalty, None))
 
     score = 0.0 if total < 0 else (100.0 if total > 100 else total)
     improvements = []
-    for code, text, gain in missed:
+    for code, hint, gain, prebuilt in missed:
         real = min(max(total + gain, 0.0), 100.0) - score
         if real > 0:
-            improvements.append(_improvement(code, text, real))
+            improvements.append(prebuilt if prebuilt is not None and real == gain else Improvement(hint, real, code))
     improvements.sort(key=_by_gain)
     item = catalogue.item(c.kind)
     irreversible = lx.IRREVERSIBLE in every or bool(item is not None and item.irreversible)

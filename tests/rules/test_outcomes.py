@@ -1,6 +1,6 @@
 """SCORING.md "Outcomes": kept/broken, tension, team score."""
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.rules import (
@@ -43,6 +43,7 @@ def test_draws_are_roughly_uniform():
     assert 500 < kept < 700
 
 
+@settings(deadline=None)
 @given(score, score, score, score)
 def test_probability_rises_with_specificity_and_reciprocity(s1, s2, r, t):
     lo, hi = sorted((s1, s2))
@@ -50,12 +51,14 @@ def test_probability_rises_with_specificity_and_reciprocity(s1, s2, r, t):
     assert kept_probability(r, lo, t, CONFIG) <= kept_probability(r, hi, t, CONFIG)
 
 
+@settings(deadline=None)
 @given(score, score, score, score)
 def test_probability_falls_with_tension(s, r, t1, t2):
     lo, hi = sorted((t1, t2))
     assert kept_probability(s, r, lo, CONFIG) >= kept_probability(s, r, hi, CONFIG)
 
 
+@settings(deadline=None)
 @given(score, score, score)
 def test_probability_is_clamped(s, r, t):
     assert 0.05 <= kept_probability(s, r, t, CONFIG) <= 0.95

@@ -65,6 +65,7 @@ def offers(draw):
     return Offer("o", tuple(cs))
 
 
+@settings(deadline=None)
 @given(commitments())
 def test_commitment_scores_stay_in_0_100(c):
     s = score_commitment(c, EMPTY)
@@ -73,6 +74,7 @@ def test_commitment_scores_stay_in_0_100(c):
     assert all(i.gain > 0 for i in s.improvements)
 
 
+@settings(deadline=None)
 @given(offers())
 def test_offer_scores_stay_in_0_100(o):
     s = score_offer(o, EMPTY)
@@ -81,24 +83,28 @@ def test_offer_scores_stay_in_0_100(o):
     assert len(s.commitments) == len(o.commitments)
 
 
+@settings(deadline=None)
 @given(commitments(deadline=None), st.sampled_from(PRECISE_DEADLINES))
 def test_adding_a_deadline_never_lowers_specificity(c, deadline):
     better = dataclasses.replace(c, deadline=deadline)
     assert score_commitment(better, EMPTY).specificity >= score_commitment(c, EMPTY).specificity
 
 
+@settings(deadline=None)
 @given(commitments(verification=None), st.sampled_from(PRECISE_VERIFICATIONS))
 def test_adding_verification_never_lowers_specificity(c, verification):
     better = dataclasses.replace(c, verification=verification)
     assert score_commitment(better, EMPTY).specificity >= score_commitment(c, EMPTY).specificity
 
 
+@settings(deadline=None)
 @given(commitments(quantity=None, unit=None), st.sampled_from([(11, "guard posts"), ("50,000", "t"), (5, "km")]))
 def test_adding_a_quantity_never_lowers_specificity(c, quantity):
     better = dataclasses.replace(c, quantity=quantity[0], unit=quantity[1])
     assert score_commitment(better, EMPTY).specificity >= score_commitment(c, EMPTY).specificity
 
 
+@settings(deadline=None)
 @given(offers(), st.data())
 def test_adding_precision_never_lowers_offer_specificity(o, data):
     i = data.draw(st.integers(min_value=0, max_value=len(o.commitments) - 1))
@@ -111,12 +117,14 @@ def test_adding_precision_never_lowers_offer_specificity(o, data):
     assert score_offer(improved, EMPTY).specificity >= score_offer(o, EMPTY).specificity
 
 
+@settings(deadline=None)
 @given(commitments(), st.sampled_from(VAGUE))
 def test_adding_vague_wording_never_raises_specificity(c, term):
     worse = dataclasses.replace(c, text=f"{c.text or ''}. {term}")
     assert score_commitment(worse, EMPTY).specificity <= score_commitment(c, EMPTY).specificity
 
 
+@settings(deadline=None)
 @given(offers(), st.sampled_from(VAGUE), st.data())
 def test_adding_vague_wording_never_raises_offer_specificity(o, term, data):
     i = data.draw(st.integers(min_value=0, max_value=len(o.commitments) - 1))
@@ -130,6 +138,7 @@ def _without_links(c):
     return dataclasses.replace(c, conditional_on=())
 
 
+@settings(deadline=None)
 @given(st.lists(commitments(by="USA", to="DPRK"), min_size=1, max_size=3))
 def test_a_one_sided_demand_is_less_reciprocal_than_a_balanced_exchange(demands):
     demands = [dataclasses.replace(_without_links(c), id=f"u{i}") for i, c in enumerate(demands)]
@@ -143,7 +152,7 @@ def test_a_one_sided_demand_is_less_reciprocal_than_a_balanced_exchange(demands)
     st.lists(commitments(by="USA", to="DPRK"), min_size=1, max_size=3),
     st.lists(commitments(by="DPRK", to="USA"), min_size=1, max_size=3),
 )
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 def test_two_way_linkage_never_lowers_reciprocity(usa, dprk):
     usa = [dataclasses.replace(_without_links(c), id=f"u{i}") for i, c in enumerate(usa)]
     dprk = [dataclasses.replace(_without_links(c), id=f"d{i}") for i, c in enumerate(dprk)]
@@ -156,6 +165,7 @@ def test_two_way_linkage_never_lowers_reciprocity(usa, dprk):
     assert score_offer(linked, EMPTY).reciprocity >= score_offer(loose, EMPTY).reciprocity
 
 
+@settings(deadline=None)
 @given(offers())
 def test_same_input_same_output(o):
     rebuilt = Offer(o.id, tuple(dataclasses.replace(c) for c in o.commitments), o.parties)
