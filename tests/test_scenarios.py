@@ -471,3 +471,17 @@ def test_random_mutations_load_or_raise_scenario_error(tmp_path_factory, mutatio
     # Whatever loads is a complete, JSON-safe snapshot that loads again unchanged.
     assert json.loads(json.dumps(snapshot, allow_nan=False)) == snapshot
     assert validate_scenario(snapshot, "again") == snapshot
+
+
+def test_scoring_overrides_are_checked_by_the_rules_engine(summit):
+    data = copy.deepcopy(summit)
+    data["scoring"] = {"specificity": {"deadlne_date": 20}}
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario_text(yaml.safe_dump(data), "typo.yaml")
+    assert str(caught.value).startswith("typo.yaml: scoring.specificity.deadlne_date: unknown setting")
+
+
+def test_valid_scoring_overrides_load(summit):
+    data = copy.deepcopy(summit)
+    data["scoring"] = {"specificity": {"deadline_date": 20}}
+    assert parse_scenario_text(yaml.safe_dump(data), "ok.yaml")["scoring"] == {"specificity": {"deadline_date": 20}}

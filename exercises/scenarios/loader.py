@@ -575,4 +575,12 @@ def _scoring(check: _Checker, raw: Any) -> dict:
         check.fail("scoring", f"must be a mapping of overrides, got {_show(raw)}")
         return {}
     check.json_like(raw, "scoring")
+    # The rules engine owns its settings: ask it, so a typo fails here, not mid-game.
+    from exercises.rules.config import DEFAULT_CONFIG, ConfigError
+
+    try:
+        DEFAULT_CONFIG.merged(raw)
+    except ConfigError as exc:
+        place, _, message = str(exc).partition(": ")
+        check.fail(place or "scoring", message or str(exc))
     return dict(raw)
