@@ -58,6 +58,8 @@ def _date(value: date | None) -> str | None:
 
 
 def export_exercise(exercise: Exercise) -> dict:
+    # Read afresh: a caller's instance may predate the last revision or tension change.
+    exercise = Exercise.objects.select_related("facilitator").get(pk=exercise.pk)
     teams = list(exercise.teams.order_by("pk"))
     key = {t.pk: t.key for t in teams}
     rounds = list(exercise.rounds.order_by("pk"))

@@ -16,16 +16,16 @@ class Command(BaseCommand):
         parser.add_argument("--facilitator", help="username to own the exercise (default: the exported facilitator)")
 
     def handle(self, *args, path: str, facilitator: str | None, **options):
-        try:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from exc
         owner = None
         if facilitator:
             owner = get_user_model().objects.filter(username=facilitator).first()
             if owner is None:
                 raise CommandError(f"No user {facilitator!r}.")
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from exc
         try:
             exercise = import_exercise(data, facilitator=owner)
         except ExportFormatError as exc:
