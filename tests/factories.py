@@ -82,3 +82,9 @@ def seat(client, participant) -> None:
     """Seat a test client as this player, the way a browser does: through the join form."""
     response = client.post("/join/", {"code": participant.team.join_code, "display_name": participant.display_name})
     assert response.status_code == 302, response.content[:500]
+
+
+def settings_limits() -> dict:
+    from django.conf import settings
+
+    return dict(settings.TABLETOP_LIMITS)
