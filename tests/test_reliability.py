@@ -29,9 +29,9 @@ def test_a_restart_mid_round_loses_nothing_and_the_clock_continues(exercise, usa
 def test_a_failure_midway_through_a_submission_leaves_nothing_behind(exercise, usa, dprk):
     services.start_round(exercise=exercise, actor="t")
     events_before = Event.objects.count()
-    with mock.patch.object(Commitment.objects, "bulk_create", side_effect=RuntimeError("disk full")):
-        with pytest.raises(RuntimeError):
-            factories.send_offer(dprk, [usa.team])
+    failing = mock.patch.object(Commitment.objects, "bulk_create", side_effect=RuntimeError("disk full"))
+    with failing, pytest.raises(RuntimeError):
+        factories.send_offer(dprk, [usa.team])
     assert not Offer.objects.exists() and not Commitment.objects.exists()
     assert Event.objects.count() == events_before
 
@@ -39,9 +39,8 @@ def test_a_failure_midway_through_a_submission_leaves_nothing_behind(exercise, u
 def test_a_failure_midway_through_a_close_leaves_the_round_open(exercise, usa, dprk):
     round_ = services.start_round(exercise=exercise, actor="t")
     factories.send_offer(dprk, [usa.team])
-    with mock.patch("exercises.services._score_teams", side_effect=RuntimeError("boom")):
-        with pytest.raises(RuntimeError):
-            services.close_round(round=round_, actor="t")
+    with mock.patch("exercises.services._score_teams", side_effect=RuntimeError("boom")), pytest.raises(RuntimeError):
+        services.close_round(round=round_, actor="t")
     round_.refresh_from_db()
     assert round_.status == Round.Status.OPEN
     assert Offer.objects.get().status == Offer.Status.PENDING
