@@ -53,7 +53,8 @@ class BenchServer:
         self.env = self._env()
 
     def _env(self) -> dict:
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
+        drop = ("DATABASE_URL", "REDIS_URL", "DEBUG", "CACHE_DIR", "WEB_CONCURRENCY")
+        env = {k: v for k, v in os.environ.items() if k not in drop}
         env.update(
             SECRET_KEY="bench-only-secret-key-" + "x" * 40,
             ALLOWED_HOSTS="127.0.0.1",
@@ -65,6 +66,7 @@ class BenchServer:
         )
         if self.db == "sqlite":
             env["SQLITE_PATH"] = str(self.tmp / "bench.sqlite3")
+            env["CACHE_DIR"] = str(self.tmp / "cache")  # shared by the workers, as gunicorn.conf.py does
         else:
             env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
             env["REDIS_URL"] = REDIS_URL

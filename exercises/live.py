@@ -27,22 +27,22 @@ def _key(exercise_id: int) -> str:
 
 
 def publish_revision(exercise_id: int, revision: int, deadline_ts: float | None = None) -> None:
-    """A change (Exercise.bump) or a refresh: the latest revision, and what it touched.
+    """After a change (Exercise.bump) or a read of the database (a poll's refresh).
 
-    Inside ``scoped_to(teams)`` the revision is recorded as touching only those teams
-    (an offer, an answer); anywhere else it is recorded as exercise-wide.
+    The first publication of a revision records what it touched: only some teams inside
+    ``scoped_to(teams)`` (an offer, an answer), the whole exercise anywhere else. A
+    revision already recorded is a refresh and records nothing more.
     """
     teams = _SCOPE.get()
-    entries = {_key(exercise_id): (revision, deadline_ts)}
-    if teams is None:
-        entries[_wide_key(exercise_id, revision)] = 1
-    else:
-        entries[_teams_key(exercise_id, revision)] = sorted(teams)
-    cache.set_many(entries, TTL_SECONDS)
+    if teams is not None:
+        cache.set(_teams_key(exercise_id, revision), sorted(teams), TTL_SECONDS)
+    elif not cache.get_many([_teams_key(exercise_id, revision), _wide_key(exercise_id, revision)]):
+        cache.set(_wide_key(exercise_id, revision), 1, TTL_SECONDS)
+    refresh_state(exercise_id, revision, deadline_ts)
 
 
 def refresh_state(exercise_id: int, revision: int, deadline_ts: float | None = None) -> None:
-    """After a poll read the database: fill a missing entry, never move it backwards, mark nothing."""
+    """Fill a missing entry or move it forward; never back to an older revision."""
     state = cached_state(exercise_id)
     if state is None or state[0] < revision or (state[0] == revision and state[1] != deadline_ts):
         cache.set(_key(exercise_id), (revision, deadline_ts), TTL_SECONDS)
@@ -65,9 +65,10 @@ def forget(exercise_id: int) -> None:
 # involves, so those changes are recorded per revision with their teams. A team's poll
 # holding revision r while the cache has s > r answers 204 when every revision in
 # (r, s] is recorded as touching other teams only. Records are written once per
-# revision and never updated, so concurrent writers cannot lose one; a missing record,
-# or a revision also marked exercise-wide (any change outside ``scoped_to``, or a
-# console refresh), means "render": the safe answer.
+# revision, by the change itself (a refresh of an already recorded revision adds
+# nothing), so concurrent writers cannot lose one; a missing record, or a revision
+# marked exercise-wide (any change outside ``scoped_to``), means "render": the safe
+# answer.
 
 _SCOPE: ContextVar[frozenset[int] | None] = ContextVar("live_scope", default=None)
 # Beyond this many revisions behind, a poll simply renders (and catches up).

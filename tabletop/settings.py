@@ -106,6 +106,18 @@ if os.environ.get("REDIS_URL"):
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "tabletop"),
         }
     }
+elif os.environ.get("CACHE_DIR"):
+    # Several gunicorn workers on one machine must share the poll revisions: local
+    # memory is per process. gunicorn.conf.py sets this for `make serve` (and clears it
+    # at start: it holds nothing but poll state).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["CACHE_DIR"],
+            "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "tabletop"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
