@@ -469,3 +469,15 @@ def test_seed_demo_json_lists_the_live_pages(db, client):
     for key in ("dashboard_url", "projector_url", "join_cards_url"):
         assert client.get(payload[key]).status_code == 200
     assert client.get(payload["console_poll_url"] + "?rev=0").status_code == 200
+
+
+def test_console_polls_do_not_make_team_polls_render(facilitator_client, exercise, usa, dprk, rok, usa_client):
+    services.start_round(exercise=exercise, actor="t")
+    dprk_client = player_client(dprk)  # joining is a change: seat before USA's revision is taken
+    first = usa_client.get(f"/play/{usa.team_id}/poll/?rev=0").content.decode()
+    revision = re.search(r"rev=(\d+)", first).group(1)
+    # An offer between two other teams: USA's room did not change.
+    dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows("DPRK", "ROK"), ["ROK"]))
+    # The console reads the database and re-syncs the cache; that is not a change either.
+    facilitator_client.get(f"/exercises/{exercise.pk}/poll/", {"rev": "0"})
+    assert usa_client.get(f"/play/{usa.team_id}/poll/?rev={revision}").status_code == 204

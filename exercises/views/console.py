@@ -101,7 +101,8 @@ def live_response(request, template: str, state: dict, poll_url: str) -> HttpRes
     exercise = state["exercise"]
     current = state["current"]
     deadline = current.deadline.timestamp() if current and current.is_open and current.deadline else None
-    live.publish_revision(exercise.pk, exercise.revision, deadline)
+    # Fill or re-sync the cache without marking the revision as a change: team polls stay 204.
+    live.refresh_state(exercise.pk, exercise.revision, deadline)
     state["poll_url"] = poll_url
     fragments = live.render_fragments(request, template, state["fragment_names"], state)
     body = live.render_fragments(request, template, ["poll"], state)["poll"] + live.changed_fragments(
