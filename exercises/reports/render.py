@@ -55,7 +55,7 @@ def render_pdf(context: dict) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
-    html = render_to_string("exercises/report_pdf.html", context)
+    html = render_to_string("exercises/report_pdf.html", {**context, "pdf": True})
     # Only data: URIs (the charts): nothing in a report may make the server fetch a URL.
     fetcher = URLFetcher(allowed_protocols={"data"})
     stylesheet = CSS(string=CSS_PATH.read_text(encoding="utf-8"), url_fetcher=fetcher)
