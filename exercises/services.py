@@ -499,8 +499,13 @@ def _flag_conflicts(exercise, current: Round, team: Team, participant: Participa
         .prefetch_related("commitments")
     )
     by_offer = {str(o.number): [scoring.engine_commitment(c) for c in o.commitments.all()] for o in offers}
+    already = {
+        (tuple(e.details.get("offers", [])), tuple(e.details.get("kinds", [])))
+        for e in Event.objects.filter(exercise=exercise, round=current, team=team, kind=Event.Kind.CONFLICT_FLAGGED)
+    }
     for conflict in rules.find_conflicts(by_offer, scoring.catalogue_for(exercise)):
-        if conflict.party != team.key:
+        # Flag each contradiction once, not again with every later offer.
+        if conflict.party != team.key or (tuple(conflict.offer_ids), tuple(conflict.kinds)) in already:
             continue
         record(
             exercise,

@@ -272,3 +272,16 @@ def test_every_change_bumps_the_revision(exercise, usa, dprk):
     services.start_round(exercise=exercise, actor="t")
     factories.send_offer(dprk, [usa.team])
     assert Exercise.objects.get(pk=exercise.pk).revision >= before + 2
+
+
+def test_conflicting_promises_to_different_teams_are_flagged_once(exercise, usa, dprk):
+    china = factories.make_player(exercise, "China", "Li")
+    services.start_round(exercise=exercise, actor="t")
+    enforce = {"by": "China", "to": ["USA"], "kind": "china-customs-enforcement", "action": "tighten"}
+    relief = {"by": "China", "to": ["DPRK"], "kind": "sectoral-relief", "action": "ease"}
+    factories.send_offer(china, [usa.team], [enforce])
+    factories.send_offer(china, [dprk.team], [relief])
+    factories.send_offer(china, [dprk.team], [{"by": "China", "to": ["DPRK"], "action": "deliver", "object": "rice"}])
+    flagged = exercise.events.filter(kind=Event.Kind.CONFLICT_FLAGGED)
+    assert flagged.count() == 1
+    assert flagged.get().team.key == "China" and flagged.get().details["offers"] == ["1", "2"]

@@ -281,3 +281,12 @@ def test_poll_stops_when_the_exercise_has_ended(exercise, usa, usa_client):
 def test_a_removed_player_loses_the_seat(exercise, usa, usa_client):
     Participant.objects.filter(pk=usa.pk).delete()
     assert usa_client.get(f"/play/{usa.team_id}/").status_code == 404
+
+
+def test_the_room_warns_a_team_of_its_conflicting_promises(exercise, usa, dprk):
+    china = factories.make_player(exercise, "China", "Li")
+    services.start_round(exercise=exercise, actor="t")
+    factories.send_offer(china, [usa.team], [{"by": "China", "to": ["USA"], "kind": "china-customs-enforcement"}])
+    factories.send_offer(china, [dprk.team], [{"by": "China", "to": ["DPRK"], "kind": "sectoral-relief"}])
+    assert b"Conflicting promises" in player_client(china).get(f"/play/{china.team_id}/").content
+    assert b"Conflicting promises" not in player_client(usa).get(f"/play/{usa.team_id}/").content

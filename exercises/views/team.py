@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from exercises import access, live, scoring, services
 from exercises.forms import CommitmentFormSet, OfferForm
-from exercises.models import Exercise, Inject, Offer
+from exercises.models import Event, Exercise, Inject, Offer
 
 COMPOSER_FIELDS = (
     "kind",
@@ -184,7 +184,12 @@ def live_context(participant) -> dict:
     )
     for offer in offers:
         offer.my_answer = next((r for r in offer.responses.all() if r.team_id == team.pk), None)
+    conflicts = []
+    if current:
+        flagged = exercise.events.filter(kind=Event.Kind.CONFLICT_FLAGGED, team=team, round=current)
+        conflicts = [event.details.get("text", "") for event in flagged]
     return {
+        "conflicts": conflicts,
         "participant": participant,
         "team": team,
         "exercise": exercise,
