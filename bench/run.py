@@ -63,7 +63,10 @@ def machine(dbs: list[str]) -> dict:
 
     info["databases"] = {}
     if "sqlite" in dbs:
-        info["databases"]["sqlite"] = {"version": sqlite3.sqlite_version, "cache": "local memory"}
+        info["databases"]["sqlite"] = {
+            "version": sqlite3.sqlite_version,
+            "cache": "file cache shared by the workers (CACHE_DIR)",
+        }
     if "postgres" in dbs:
         info["databases"]["postgres"] = {"version": _pg_version(), "cache": f"redis {_redis_version()}"}
     return info
@@ -249,6 +252,8 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
         else:
             seconds = report.get("seconds_median", report.get("seconds"))
             peak = report.get("peak_mb", report.get("peak_memory_mb"))
+            if "pass" not in report and seconds is not None and peak is not None:
+                report["pass"] = seconds < 5 and peak < 300
             table.append(
                 ("report PDF 12x8x300", f"{seconds} s, {peak} MB peak", "< 5 s, < 300 MB", _mark(report.get("pass")))
             )
