@@ -206,7 +206,8 @@ def run(
             raise InputError(f"input is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
         catalogue, offers = parse(data, scenario_loader)
     except InputError as exc:
-        stderr.write(f"error: {exc}\n")
+        # Names echoed from the input may hold line breaks of their own: the message stays one line.
+        stderr.write(f"error: {_one_line(exc)}\n")
         return 2
     try:
         results = [result(score_offer(offer, catalogue)) for offer in offers]

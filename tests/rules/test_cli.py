@@ -138,3 +138,9 @@ def test_a_scenario_with_a_bad_scoring_override_exits_2():
 def test_output_is_deterministic():
     path = str(FIXTURES / "military-agreement-2018.json")
     assert call(path)[1] == call(path)[1]
+
+
+def test_error_lines_stay_one_line_whatever_the_input_names():
+    out, err = io.StringIO(), io.StringIO()
+    code = run("-", io.StringIO(json.dumps({"\x1e": None, "offers": []})), out, err, lambda key: {})
+    assert code == 2 and len(err.getvalue().splitlines()) == 1
