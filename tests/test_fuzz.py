@@ -156,3 +156,50 @@ def test_score_offers_command_never_crashes(payload):
 def test_fuzz_factories_still_make_valid_offers(open_round, usa, dprk):
     # A control: the fuzzed endpoints do accept well-formed input.
     assert factories.send_offer(dprk, [usa.team]).pk
+
+
+# --- the facilitator's console, the observer form and the report editors ---------------------
+
+FACILITATOR_FIELDS = [
+    "title", "text", "tension", "audience", "minutes", "key", "outcome", "reason", "team", "reveal",
+    "name", "round", "issue", "recommendation", "owner", "due_date",
+]  # fmt: skip
+FACILITATOR_POSTS = [
+    "rounds/1/pause/",
+    "rounds/1/resume/",
+    "rounds/1/extend/",
+    "injects/push/",
+    "injects/",
+    "leaderboard/",
+    "commitments/{commitment}/override/",
+    "players/{player}/move/",
+    "observers/",
+    "report/narrative/",
+    "report/plan/new/",
+    "report/plan/{item}/",
+]
+
+
+@pytest.fixture
+def console_world(open_round, usa, dprk):
+    from exercises.models import ImprovementItem, Observer
+
+    offer = factories.send_offer(dprk, [usa.team])
+    return {
+        "commitment": offer.commitments.first().pk,
+        "player": usa.pk,
+        "item": ImprovementItem.objects.create(exercise=open_round, issue="i", recommendation="r").pk,
+        "observer": Observer.objects.create(exercise=open_round, name="Dean").token,
+    }
+
+
+@FUZZ
+@given(fields=st.fixed_dictionaries({}, optional={k: junk for k in FACILITATOR_FIELDS}))
+def test_console_observer_and_report_forms_never_fail(facilitator_client, open_round, console_world, fields):
+    base = f"/exercises/{open_round.pk}/"
+    for path in FACILITATOR_POSTS:
+        url = base + path.format(**console_world)
+        response = facilitator_client.post(url, fields)
+        assert response.status_code in OK_STATUSES, (url, response.status_code)
+    response = facilitator_client.post(f"/observe/{console_world['observer']}/observations/", fields)
+    assert response.status_code in OK_STATUSES
