@@ -93,10 +93,65 @@ def scoped_to(team_ids):
         _SCOPE.reset(token)
 
 
+def _index_key(exercise_id: int) -> str:
+    return f"exercise-rev:{exercise_id}:index"
+
+
+# The records folded into one entry, so that a poll reads two keys (the state and this
+# index) instead of every record since its revision: (start, upto, wide, teams) means
+# every revision in (start, upto] is recorded, the last exercise-wide one is ``wide``
+# (``start`` when none, as anything at or before ``start`` is unknown) and ``teams``
+# maps a team to the last revision that touched it. Records never change once written,
+# so an index is true forever; a writer that loses a race only leaves a shorter one.
+# A record still missing this far behind the latest revision will never come (a lost
+# publication): it is recorded as exercise-wide, which only means "render".
+STALE_GAP = 50
+
+
+def _advance(exercise_id: int, index, latest: int, seen: int | None = None):
+    """The index moved forward toward ``latest`` as far as the records go (saved if it moved)."""
+    if index is None or latest - index[1] > MAX_SKIP or (seen is not None and not index[0] <= seen <= index[1]):
+        # No index, or none that can answer for ``seen``: one that starts at ``seen`` can.
+        start = latest if seen is None else seen
+        if not 0 <= latest - start <= MAX_SKIP:
+            return None
+        index = (start, start, start, {})
+        moved = True
+    else:
+        moved = False
+    start, upto, wide, teams = index
+    if upto >= latest:
+        return index
+    revisions = range(upto + 1, latest + 1)
+    keys = [_teams_key(exercise_id, r) for r in revisions] + [_wide_key(exercise_id, r) for r in revisions]
+    found = cache.get_many(keys)
+    teams = dict(teams)
+    for r in revisions:
+        touched = found.get(_teams_key(exercise_id, r))
+        if _wide_key(exercise_id, r) in found:
+            wide = r
+        elif touched is not None:
+            for team_id in touched:
+                teams[team_id] = r
+        elif latest - r >= STALE_GAP:
+            cache.add(_wide_key(exercise_id, r), 1, TTL_SECONDS)
+            wide = r
+        else:
+            break  # not published yet: stop here, the next poll goes on
+        upto, moved = r, True
+    index = (start, upto, wide, teams)
+    if moved:
+        cache.set(_index_key(exercise_id), index, TTL_SECONDS)
+    return index
+
+
 def team_unchanged(exercise_id: int, team_id: int, rev: str) -> bool:
     """The team poll's fast path: nothing this team sees changed since ``rev``. Cache only."""
-    state = cached_state(exercise_id)
-    if not state or not rev.isdigit():
+    if not rev.isdigit():
+        return False
+    found = cache.get_many([_key(exercise_id), _index_key(exercise_id)])
+    state = found.get(_key(exercise_id))
+    if not state:
         return False
     if state[1] is not None and time.time() >= state[1]:
         return False  # the round's deadline passed: some request must close it
@@ -105,14 +160,63 @@ def team_unchanged(exercise_id: int, team_id: int, rev: str) -> bool:
         return True
     if not 0 < latest - seen <= MAX_SKIP:
         return False
-    revisions = range(seen + 1, latest + 1)
-    keys = [_teams_key(exercise_id, r) for r in revisions] + [_wide_key(exercise_id, r) for r in revisions]
-    found = cache.get_many(keys)
-    for r in revisions:
-        teams = found.get(_teams_key(exercise_id, r))
-        if teams is None or team_id in teams or _wide_key(exercise_id, r) in found:
-            return False
-    return True
+    index = _advance(exercise_id, found.get(_index_key(exercise_id)), latest, seen)
+    if index is None or index[1] < latest:
+        return False
+    return seen >= max(index[2], index[3].get(team_id, 0))
+
+
+def last_wide(exercise_id: int, revision: int) -> int | None:
+    """An exercise-wide revision W <= ``revision`` after which only team-scoped changes came.
+
+    Content that depends on exercise-wide changes only (the roster, the umpire, the news)
+    and was read at ``revision`` may be cached under W. None when the records do not tell.
+    """
+    index = _advance(exercise_id, cache.get(_index_key(exercise_id)), revision)
+    if index is None or index[1] < revision or index[2] > revision:
+        return None
+    return index[2]
+
+
+# --- fragments cached across requests -------------------------------------------------------------
+#
+# A fragment that is the same for every viewer is rendered once and kept in the cache. The
+# one thing in it that belongs to a browser, the CSRF token of its forms, is stored as a
+# placeholder and filled in with the requester's own token on the way out.
+
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = "\x00csrf\x00"
+
+
+def to_cache(html: str) -> str:
+    return _CSRF_INPUT.sub(lambda m: m.group(1) + _CSRF_PLACEHOLDER + m.group(2), html)
+
+
+def from_cache(request, html: str) -> str:
+    if _CSRF_PLACEHOLDER not in html:
+        return html
+    from django.middleware.csrf import get_token
+
+    return html.replace(_CSRF_PLACEHOLDER, get_token(request))
+
+
+def _team_fragment_key(exercise_id: int, team_id: int) -> str:
+    return f"team-live:{exercise_id}:{team_id}"
+
+
+def cached_team_fragment(request, exercise_id: int, team_id: int) -> tuple[str, bool] | None:
+    """The team's live fragment rendered by a teammate's poll, if nothing the team sees changed since."""
+    found = cache.get(_team_fragment_key(exercise_id, team_id))
+    if not found or not team_unchanged(exercise_id, team_id, str(found[0])):
+        return None
+    return from_cache(request, found[1]), found[2]
+
+
+def keep_team_fragment(exercise_id: int, team_id: int, revision: int, html: str, ended: bool) -> None:
+    key = _team_fragment_key(exercise_id, team_id)
+    found = cache.get(key)
+    if not found or found[0] <= revision:
+        cache.set(key, (revision, to_cache(html), ended), TTL_SECONDS)
 
 
 # --- fragments: swap only what changed ---------------------------------------------------------
@@ -146,9 +250,28 @@ def wrap(name: str, html: str, *, oob: bool = False) -> SafeString:
     )
 
 
-def render_fragments(request, template: str, names: list[str], context: dict) -> dict[str, str]:
-    """Each {% partialdef %} named here, rendered on its own."""
-    return {name: render_to_string(f"{template}#{name}", context, request) for name in names}
+def render_fragments(
+    request, template: str, names: list[str], context: dict, cache_keys: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Each {% partialdef %} named here, rendered on its own.
+
+    A fragment named in ``cache_keys`` is taken from the cache when there, and kept there
+    when rendered (see to_cache: the CSRF token is the requester's).
+    """
+    cache_keys = cache_keys or {}
+    cached = cache.get_many([cache_keys[n] for n in names if n in cache_keys]) if cache_keys else {}
+    out, fresh = {}, {}
+    for name in names:
+        key = cache_keys.get(name)
+        if key in cached:
+            out[name] = from_cache(request, cached[key])
+        else:
+            out[name] = render_to_string(f"{template}#{name}", context, request)
+            if key:
+                fresh[key] = to_cache(out[name])
+    if fresh:
+        cache.set_many(fresh, TTL_SECONDS)
+    return out
 
 
 def page_fragments(fragments: dict[str, str]) -> dict[str, SafeString]:

@@ -9,8 +9,8 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
+from django.db import connection, models
+from django.db.models import Q
 from django.utils import timezone
 
 # Join codes avoid characters that are easy to misread aloud or on a projector
@@ -78,8 +78,14 @@ class Exercise(models.Model):
         """Advance the revision after a change and publish it to the poll cache."""
         from exercises import live
 
-        Exercise.objects.filter(pk=self.pk).update(revision=F("revision") + 1)
-        self.revision = Exercise.objects.values_list("revision", flat=True).get(pk=self.pk)
+        # One statement, so two concurrent bumps never read back the same revision (a
+        # revision nobody publishes would keep every poll rendering; see live.py).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Exercise._meta.db_table} SET revision = revision + 1 WHERE id = %s RETURNING revision",
+                [self.pk],
+            )
+            self.revision = cursor.fetchone()[0]
         live.publish_revision(self.pk, self.revision, self.open_deadline_ts())
         return self.revision
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
@@ -240,6 +241,13 @@ def team_poll(request, team_id: int):
         if moved_to is None:
             raise
         return HttpResponseClientRedirect(reverse("team_room", args=[moved_to]))
+    # A teammate's poll already rendered what this team sees now: the same HTML for every
+    # player of the team (only the CSRF token differs; see live.cached_team_fragment).
+    shared = live.cached_team_fragment(request, seat.exercise_id, team_id)
+    if shared is not None:
+        access.mark_seen(participant)
+        html, ended = shared
+        return HttpResponse(html, status=HttpResponseStopPolling.status_code if ended else 200)
     exercise = participant.team.exercise
     services.close_if_expired(exercise)
     exercise.refresh_from_db()
@@ -247,10 +255,9 @@ def team_poll(request, team_id: int):
     access.mark_seen(participant)
     if str(exercise.revision) == revision:
         return HttpResponse(status=204)
-    response = render(request, "exercises/team_room.html#live", live_context(participant))
-    if exercise.is_ended:
-        response.status_code = HttpResponseStopPolling.status_code
-    return response
+    html = render_to_string("exercises/team_room.html#live", live_context(participant), request)
+    live.keep_team_fragment(exercise.pk, team_id, exercise.revision, html, exercise.is_ended)
+    return HttpResponse(html, status=HttpResponseStopPolling.status_code if exercise.is_ended else 200)
 
 
 @require_POST
