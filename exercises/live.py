@@ -121,6 +121,8 @@ def _advance(exercise_id: int, index, latest: int, seen: int | None = None):
         moved = False
     start, upto, wide, teams = index
     if upto >= latest:
+        if moved:
+            cache.set(_index_key(exercise_id), index, TTL_SECONDS)
         return index
     revisions = range(upto + 1, latest + 1)
     keys = [_teams_key(exercise_id, r) for r in revisions] + [_wide_key(exercise_id, r) for r in revisions]

@@ -49,3 +49,25 @@ def test_a_missing_record_means_render(exercise, usa, usa_client):
     # revision seen+1 is exercise-wide, so a page at `seen` must still render
     assert not live.team_unchanged(exercise.pk, usa.team_id, seen)
     assert live.team_unchanged(exercise.pk, usa.team_id, str(int(seen) + 1))
+
+
+def test_teammates_share_one_render_with_their_own_csrf_tokens(exercise, usa, dprk, dprk_client):
+    from django.test import Client
+
+    services.start_round(exercise=exercise, actor="t")
+    ann2 = factories.make_player(exercise, "USA", "Bob")
+    ann_client, bob_client = Client(), Client()
+    factories.seat(ann_client, usa)
+    factories.seat(bob_client, ann2)
+    bob_client.handler.enforce_csrf_checks = True  # the answer below must carry a valid token
+    seen = _seen(ann_client, usa)
+    dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
+    first = ann_client.get(f"/play/{usa.team_id}/poll/?rev={seen}")
+    second = bob_client.get(f"/play/{usa.team_id}/poll/?rev={seen}")  # served from the team's render
+    assert first.status_code == second.status_code == 200 and b"Offer #1" in second.content
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second.content.decode()).group(1)
+    assert "\x00" not in token
+    answer = bob_client.post(
+        f"/play/{usa.team_id}/offers/1/respond/", {"answer": "accept", "csrfmiddlewaretoken": token}
+    )
+    assert answer.status_code == 302

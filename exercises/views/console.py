@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
@@ -61,7 +62,8 @@ def room_state(exercise: Exercise) -> dict:
         "scenario_injects": [dict(i, pushed=i.get("key") in pushed_keys) for i in exercise.scenario.get("injects", [])],
         "leaderboard": sorted((t for t in teams if t.score), key=lambda t: -t.score.total),
         "latest_closed": latest_closed,
-        "charts": charts.exercise_charts(exercise, teams, rounds),
+        # Computed only when the results fragment is rendered, not taken from the cache.
+        "charts": SimpleLazyObject(lambda: charts.exercise_charts(exercise, teams, rounds)),
         "resolved": Commitment.objects.filter(
             offer__exercise=exercise, outcome__in=[Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN]
         )
@@ -92,6 +94,24 @@ def _annotate_teams(teams, offers, scores) -> None:
         team.score = scores.get(team.pk)
 
 
+# Fragments that only exercise-wide changes alter (not an offer, not an answer, not the
+# clock): rendered once per exercise-wide revision and kept in the cache, so a poll after
+# an offer re-renders only the round, teams, matrix and events. The results' charts also
+# show the open round's mean scores, which offers move: refreshed every REFRESH_SECONDS.
+WIDE_ONLY = ("injects", "umpire", "roster", "observations")
+
+
+def fragment_cache_keys(exercise, names, variant: str, *, timed=("results",)) -> dict[str, str]:
+    """Cache keys for the fragments of ``names`` that may come from the cache (none if unsure)."""
+    wide = live.last_wide(exercise.pk, exercise.revision)
+    if wide is None:
+        return {}
+    bucket = int(time.time()) // live.REFRESH_SECONDS
+    keys = {name: f"frag:{variant}:{exercise.pk}:{name}:{wide}" for name in names if name in WIDE_ONLY}
+    keys.update({name: f"frag:{variant}:{exercise.pk}:{name}:{wide}:{bucket}" for name in names if name in timed})
+    return keys
+
+
 def _poll_url(exercise) -> str:
     return reverse("console_poll", args=[exercise.pk])
 
@@ -104,7 +124,9 @@ def live_response(request, template: str, state: dict, poll_url: str) -> HttpRes
     # Fill or re-sync the cache without marking the revision as a change: team polls stay 204.
     live.refresh_state(exercise.pk, exercise.revision, deadline)
     state["poll_url"] = poll_url
-    fragments = live.render_fragments(request, template, state["fragment_names"], state)
+    fragments = live.render_fragments(
+        request, template, state["fragment_names"], state, state.get("fragment_cache_keys")
+    )
     body = live.render_fragments(request, template, ["poll"], state)["poll"] + live.changed_fragments(
         request, fragments
     )
@@ -127,7 +149,8 @@ def console_page(request, exercise, *, inject_form=None, observer_form=None, sta
             "join_kit": qr.join_kit(request, state["teams"]),
         }
     )
-    state["live"] = live.page_fragments(live.render_fragments(request, TEMPLATE, FRAGMENTS, state))
+    keys = fragment_cache_keys(exercise, FRAGMENTS, "console")
+    state["live"] = live.page_fragments(live.render_fragments(request, TEMPLATE, FRAGMENTS, state, keys))
     return render(request, TEMPLATE, state, status=status)
 
 
@@ -152,6 +175,7 @@ def console_poll(request, exercise_id: int):
     live.grant_console(request, exercise.pk)
     state = room_state(exercise)
     state["fragment_names"] = FRAGMENTS
+    state["fragment_cache_keys"] = fragment_cache_keys(exercise, FRAGMENTS, "console")
     return live_response(request, TEMPLATE, state, _poll_url(exercise))
 
 

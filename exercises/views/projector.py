@@ -1,10 +1,13 @@
 """The room's screen and the printable join cards: public information only, never a brief."""
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from exercises import access, live, qr, services
@@ -13,6 +16,18 @@ from exercises.views.console import live_response
 
 TEMPLATE = "exercises/projector.html"
 FRAGMENTS = ["header", "inject", "agreements", "leaderboard", "join"]
+# Only exercise-wide changes alter these (news, the revealed leaderboard, the join codes):
+# from the cache between them. The header (clock) and the agreements render every time.
+CACHED = ("inject", "leaderboard", "join")
+
+
+def _cache_keys(request, exercise) -> dict[str, str]:
+    wide = live.last_wide(exercise.pk, exercise.revision)
+    if wide is None:
+        return {}
+    # The join links name the site as this request reached it.
+    site = hashlib.blake2s(qr.site_base(request).encode(), digest_size=4).hexdigest()
+    return {name: f"frag:projector:{exercise.pk}:{name}:{wide}:{site}" for name in CACHED}
 
 
 def projector_state(request, exercise: Exercise) -> dict:
@@ -42,7 +57,7 @@ def projector_state(request, exercise: Exercise) -> dict:
         "agreements": agreements,
         "leaderboard": leaderboard,
         "latest_closed": latest_closed,
-        "join_kit": qr.join_kit(request, teams),
+        "join_kit": SimpleLazyObject(lambda: qr.join_kit(request, teams)),
         "join_base": qr.site_base(request) + "/join/",
         "revision": exercise.revision,
         "poll_url": reverse("projector_poll", args=[exercise.pk]),
@@ -56,7 +71,9 @@ def projector(request, exercise_id: int):
     exercise = access.exercise_for_facilitator(request, exercise_id)
     live.grant_console(request, exercise.pk)
     state = projector_state(request, exercise)
-    state["live"] = live.page_fragments(live.render_fragments(request, TEMPLATE, FRAGMENTS, state))
+    state["live"] = live.page_fragments(
+        live.render_fragments(request, TEMPLATE, FRAGMENTS, state, _cache_keys(request, exercise))
+    )
     return render(request, TEMPLATE, state)
 
 
@@ -70,6 +87,7 @@ def projector_poll(request, exercise_id: int):
     exercise = access.exercise_for_facilitator(request, exercise_id)
     live.grant_console(request, exercise.pk)
     state = projector_state(request, exercise)
+    state["fragment_cache_keys"] = _cache_keys(request, exercise)
     return live_response(request, TEMPLATE, state, state["poll_url"])
 
 
