@@ -98,11 +98,21 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_location(url: str) -> str:
+    """Parallel test workers each get their own Redis database, since tests clear the cache."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    base, _, _db = url.rstrip("/").rpartition("/") if url.count("/") > 2 else (url.rstrip("/"), "", "")
+    return f"{base}/{10 + int(worker[2:])}"  # 0-9 stay free for the app and benchmarks
+
+
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": redis_location(os.environ["REDIS_URL"]),
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "tabletop"),
         }
     }
