@@ -62,8 +62,12 @@ def test_typed_markup_runs_nowhere(live_server, new_page):
         page.fill("#id_display_name", player.display_name)
         page.click("button:has-text('Join')")
         page.wait_for_timeout(2500)  # at least one poll swaps the live fragment in
-        for path in (f"/play/{player.team_id}/", f"/play/{player.team_id}/offers/{offer.number}/"):
+        paths = [f"/play/{player.team_id}/", f"/play/{player.team_id}/offers/{offer.number}/"]
+        # A counter pre-fills the composer with the other side's text: still only text.
+        paths.append(f"/play/{player.team_id}/?counter={offer.number}")
+        for path in paths:
             page.goto(base + path)
             page.wait_for_timeout(300)
             assert page.locator("img[src=x]").count() == 0, path
+        assert page.locator("#id_c-0-site").input_value() == PAYLOAD  # kept as typed, shown as text
     assert dialogs == []
