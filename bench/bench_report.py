@@ -3,6 +3,11 @@
 Target (issue #5): the report is built in < 5 s with < 300 MB peak memory, and the
 page's query count does not grow with the number of offers.
 
+``seconds_median`` is the cold PDF download: build_report + the PDF's context (charts
+as PNG) + WeasyPrint, what the report.pdf view does on a cache miss. The page
+(build_report + SVG charts + HTML) and the data files are timed separately, and the
+cached second download too (``pdf_cached_seconds``).
+
     .venv/bin/python bench/bench_report.py [--quick] [--repetitions N] [--json]
 
 The work runs in a fresh process with its own SQLite file, so the peak memory (the
@@ -119,7 +124,7 @@ def _measure(exercise_id: int, repetitions: int) -> dict:
     from exercises.models import Exercise
     from exercises.reports import tables
     from exercises.reports.data import build_report
-    from exercises.reports.render import render_pdf, report_context
+    from exercises.reports.render import cached_pdf, render_pdf, report_context
 
     exercise = Exercise.objects.get(pk=exercise_id)
     data_s, page_s, pdf_s, files_s, total_s = [], [], [], [], []
@@ -129,10 +134,9 @@ def _measure(exercise_id: int, repetitions: int) -> dict:
         t0 = time.perf_counter()
         report = build_report(exercise)
         t1 = time.perf_counter()
-        context = report_context(exercise, report=report)
-        render_to_string("exercises/_report_body.html", context)
+        render_to_string("exercises/_report_body.html", report_context(exercise, report=report))
         t2 = time.perf_counter()
-        pdf = render_pdf(context)
+        pdf = render_pdf(report_context(exercise, report=build_report(exercise), pdf=True))
         t3 = time.perf_counter()
         for name in ("offers", "commitments", "events"):
             tables.to_csv(report, name)
@@ -140,10 +144,14 @@ def _measure(exercise_id: int, repetitions: int) -> dict:
         t4 = time.perf_counter()
         data_s.append(t1 - t0)
         page_s.append(t2 - t0)
+        total_s.append(t3 - t2)  # the cold PDF download: its own build_report, PNG charts, WeasyPrint
         pdf_s.append(t3 - t2)
         files_s.append(t4 - t3)
-        total_s.append(t3 - t0)
         pdf_bytes = len(pdf)
+    cached_pdf(exercise)
+    t5 = time.perf_counter()
+    cached_pdf(exercise)
+    cached_s = time.perf_counter() - t5
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -162,6 +170,7 @@ def _measure(exercise_id: int, repetitions: int) -> dict:
         "pdf_seconds_median": round(statistics.median(pdf_s), 3),
         "files_seconds_median": round(statistics.median(files_s), 3),
         "seconds_median": round(statistics.median(total_s), 3),
+        "pdf_cached_seconds": round(cached_s, 4),
         "peak_mb": round(peak_mb, 1),
         "pdf_pages": pages,
         "pdf_kb": round(pdf_bytes / 1024),

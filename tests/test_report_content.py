@@ -181,15 +181,51 @@ def test_charts_are_deterministic_svg_readable_without_colour(played):
     assert "stroke-dasharray" in scores
 
 
-def test_the_page_and_the_pdf_use_the_same_chart_images(played):
-    context = report_context(played)
-    assert context["charts"]["tension"].startswith("data:image/svg+xml;base64,")
+def test_the_page_and_the_pdf_show_the_same_charts(played):
+    """The same figures: SVG in the page, PNG of the same figure in the PDF (cheaper for WeasyPrint)."""
     from django.template.loader import render_to_string
 
-    page = render_to_string("exercises/_report_body.html", context)
-    pdf_html = render_to_string("exercises/report_pdf.html", context)
-    for uri in context["charts"].values():
-        assert uri in page and uri in pdf_html
+    page_context, pdf_context = report_context(played), report_context(played, pdf=True)
+    assert set(page_context["charts"]) == set(pdf_context["charts"]) == set(charts.FIGURES)
+    page = render_to_string("exercises/_report_body.html", page_context)
+    pdf_html = render_to_string("exercises/report_pdf.html", {**pdf_context, "pdf": True})
+    for name, uri in page_context["charts"].items():
+        assert uri.startswith("data:image/svg+xml;base64,") and uri in page
+        png = pdf_context["charts"][name]
+        assert png.startswith("data:image/png;base64,") and png in pdf_html
+        assert png == charts.all_charts(report_context(played)["report"], fmt="png")[name]  # deterministic
+
+
+def test_charts_of_an_exercise_without_offers_warn_nothing(db, facilitator):
+    import warnings
+
+    # Teams but no round played: no line to put in the legend (matplotlib used to warn).
+    report = build_report(factories.make_exercise(facilitator))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        svgs = charts.all_charts(report)
+        pngs = charts.all_charts(report, fmt="png")
+    assert set(svgs) == set(pngs) == {"tension", "scores", "offers"}
+
+
+def test_the_pdf_is_cached_until_the_exercise_changes(played, client):
+    from django.core.cache import cache
+
+    from exercises.reports import render as report_render
+
+    key = report_render.pdf_cache_key(played, debrief=False)
+    cache.delete(key)
+    client.force_login(played.facilitator)
+    first = client.get(f"/exercises/{played.pk}/report/report.pdf").content
+    assert cache.get(key) == first
+    assert client.get(f"/exercises/{played.pk}/report/report.pdf").content == first
+    # A report edit records an event, which changes the key: the next download is built again.
+    from exercises.reports.edits import save_narrative
+
+    save_narrative(exercise=played, text="Changed.", actor="t")
+    played.refresh_from_db()
+    assert report_render.pdf_cache_key(played, debrief=False) != key
+    assert report_render.pdf_cache_key(played, debrief=True) != report_render.pdf_cache_key(played, debrief=False)
 
 
 def test_the_pdf_holds_the_team_names_and_section_titles(played):

@@ -1,15 +1,21 @@
 """From a Report to what people download: the template context, the PDF, file names.
 
 The page and the PDF render the same body template (exercises/_report_body.html)
-with the same chart images; the PDF adds a title page and a table of contents and
-takes its layout from static/app/report.css (print rules, page numbers).
+with the same chart figures (SVG in the page, PNG of the same figures in the PDF:
+charts.py); the PDF adds a title page and a table of contents and takes its layout
+from its own small stylesheet, static/app/report_pdf.css (print rules, page numbers),
+never from Bootstrap or the page's report.css. Built PDFs are cached per exercise
+state (cached_pdf), so a second download of an unchanged report is instant.
 """
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
@@ -17,7 +23,10 @@ from exercises.reports import charts, lesson
 from exercises.reports.data import Report, build_report, observations_by_round
 from exercises.reports.markdown import render_markdown
 
-CSS_PATH = Path(settings.BASE_DIR) / "static" / "app" / "report.css"
+CSS_PATH = Path(settings.BASE_DIR) / "static" / "app" / "report_pdf.css"
+# Bump when the PDF's templates or stylesheet change, so cached PDFs are built again.
+PDF_LAYOUT_VERSION = 2
+PDF_CACHE_SECONDS = 60 * 60
 
 
 def sections(report: Report) -> list[tuple[str, str]]:
@@ -37,12 +46,13 @@ def sections(report: Report) -> list[tuple[str, str]]:
     return items
 
 
-def report_context(exercise, *, debrief: bool = False, report: Report | None = None) -> dict:
+def report_context(exercise, *, debrief: bool = False, report: Report | None = None, pdf: bool = False) -> dict:
+    """Everything the page (or, with pdf=True, the PDF: charts as PNG) renders."""
     report = report or build_report(exercise, debrief=debrief)
     return {
         "exercise": exercise,
         "report": report,
-        "charts": charts.all_charts(report),
+        "charts": charts.all_charts(report, fmt="png" if pdf else "svg"),
         "sections": sections(report),
         "observation_groups": observations_by_round(report),
         "team_briefs": {t.key: render_markdown(t.brief) for t in report.teams if t.brief},
@@ -59,7 +69,44 @@ def render_pdf(context: dict) -> bytes:
     # Only data: URIs (the charts): nothing in a report may make the server fetch a URL.
     fetcher = URLFetcher(allowed_protocols={"data"})
     stylesheet = CSS(string=CSS_PATH.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(stylesheets=[stylesheet])
+    with _no_cyclic_gc():
+        document = HTML(string=html, url_fetcher=fetcher, base_url=None)
+        return document.write_pdf(stylesheets=[stylesheet], presentational_hints=False, optimize_images=False)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """WeasyPrint allocates hundreds of thousands of objects (boxes, styles) that live until the
+    PDF is written; the cyclic collector would walk them again and again (about 15% of the
+    build). Pause it for the build, then collect once. Reference counting still frees memory."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
+def pdf_cache_key(exercise, *, debrief: bool) -> str:
+    """Changes with anything the report shows: every change bumps the revision or records an event
+    (the report's own edits record REPORT_EDITED without a bump). created_at guards against a
+    reused id (a test database rolled back)."""
+    last_event = exercise.events.order_by("-pk").values_list("pk", flat=True).first() or 0
+    created = int(exercise.created_at.timestamp() * 1000) if exercise.created_at else 0
+    kind = "debrief" if debrief else "full"
+    return f"report-pdf:v{PDF_LAYOUT_VERSION}:{exercise.pk}:{created}:{exercise.revision}:{last_event}:{kind}"
+
+
+def cached_pdf(exercise, *, debrief: bool = False) -> bytes:
+    """The report's PDF, built once per exercise state and kept in the cache for an hour."""
+    key = pdf_cache_key(exercise, debrief=debrief)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(report_context(exercise, debrief=debrief, pdf=True))
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
 
 
 def filename(exercise, suffix: str, *, debrief: bool = False) -> str:

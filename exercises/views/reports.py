@@ -33,7 +33,7 @@ def _download(content, content_type: str, name: str) -> HttpResponse:
 
 
 def _pdf(exercise, *, debrief: bool) -> HttpResponse:
-    pdf = report_render.render_pdf(report_render.report_context(exercise, debrief=debrief))
+    pdf = report_render.cached_pdf(exercise, debrief=debrief)
     return _download(pdf, "application/pdf", report_render.filename(exercise, ".pdf", debrief=debrief))
 
 
