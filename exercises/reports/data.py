@@ -31,7 +31,7 @@ from exercises.models import (
     TeamScore,
 )
 from exercises.reports import lesson
-from exercises.reports.markdown import render_markdown
+from exercises.text import render_markdown
 
 # Left out of the debrief shared with players: each team's private brief and
 # objectives, the catalogue's value tables (and any text derived from them: score

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from exercises.reports import charts, lesson
 from exercises.reports.data import Report, build_report, observations_by_round
-from exercises.reports.markdown import render_markdown
+from exercises.text import render_markdown
 
 CSS_PATH = Path(settings.BASE_DIR) / "static" / "app" / "report_pdf.css"
 # Bump when the PDF's templates or stylesheet change, so cached PDFs are built again.

@@ -19,7 +19,7 @@ from exercises.reports import edits, export, tables
 from exercises.reports import render as report_render
 from exercises.reports.data import build_report
 from exercises.reports.forms import ImprovementItemForm, NarrativeForm
-from exercises.reports.markdown import render_markdown
+from exercises.text import render_markdown
 from exercises.views.observers import observer_for_token
 from exercises.views.team import team_seat
 
