@@ -110,6 +110,18 @@ def test_the_json_export_validates_against_its_schema(played, client):
     assert len(data["events"]) == played.events.count()
 
 
+def test_the_schema_ships_inside_the_package_in_one_copy():
+    from django.conf import settings
+
+    from exercises.reports import schema
+
+    assert schema.SCHEMA_FILE.is_file()
+    assert schema.export_schema()["type"] == "object"
+    assert not (settings.BASE_DIR / "docs" / "export-schema.json").exists()  # one copy: docs link to it
+    doc = (settings.BASE_DIR / "docs" / "export-format.md").read_text(encoding="utf-8")
+    assert "(../exercises/reports/export-schema.json)" in doc
+
+
 def test_the_schema_check_catches_broken_files(played):
     data = json.loads(json.dumps(export_exercise(played)))
     good = validate_export(data)

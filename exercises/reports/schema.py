@@ -1,4 +1,8 @@
-"""A small JSON Schema checker for docs/export-schema.json (jsonschema is not a dependency).
+"""A small JSON Schema checker for the export's schema (jsonschema is not a dependency).
+
+The schema ships inside the package, exercises/reports/export-schema.json (read with
+importlib.resources), so a deployment without docs/ can still import files;
+docs/export-format.md links to it.
 
 It understands the keywords that schema uses: type, const, enum, required,
 properties, additionalProperties (false), items, minItems, maxItems, minimum, oneOf,
@@ -10,12 +14,11 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 
-from django.conf import settings
 from django.utils.dateparse import parse_date, parse_datetime
 
-SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "export-schema.json"
+SCHEMA_FILE = resources.files("exercises.reports") / "export-schema.json"
 
 _TYPES = {
     "object": lambda v: isinstance(v, dict),
@@ -30,7 +33,7 @@ _TYPES = {
 
 @lru_cache(maxsize=1)
 def export_schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
 def validate_export(data) -> list[str]:
