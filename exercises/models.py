@@ -354,6 +354,26 @@ class Commitment(models.Model):
         return words if words.strip() != self.by else (self.text or self.by)
 
 
+# The terms of a commitment as a team writes them, in composer order; exports, the
+# ledger and the rules engine all read these same fields.
+COMMITMENT_TERMS = (
+    "by",
+    "to",
+    "kind",
+    "action",
+    "object",
+    "quantity",
+    "unit",
+    "site",
+    "deadline",
+    "verification",
+    "conditional_on",
+    "phase",
+    "duration",
+    "text",
+)
+
+
 class TeamScore(models.Model):
     """A team's standing after a round closed, with how it was computed."""
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from exercises import rules, scoring
 from exercises.models import (
+    COMMITMENT_TERMS,
     Commitment,
     Event,
     Exercise,
@@ -436,23 +437,7 @@ def _store_offer(exercise, current, participant, recipients, commitments, client
     return offer
 
 
-_FIELD_NAMES = (
-    "position",
-    "by",
-    "to",
-    "kind",
-    "action",
-    "object",
-    "quantity",
-    "unit",
-    "site",
-    "deadline",
-    "verification",
-    "conditional_on",
-    "phase",
-    "duration",
-    "text",
-)
+_FIELD_NAMES = ("position", *COMMITMENT_TERMS)
 
 
 def _commitment_fields(row: dict) -> dict:

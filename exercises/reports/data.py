@@ -20,6 +20,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from exercises.models import (
+    COMMITMENT_TERMS,
     Commitment,
     Event,
     Exercise,
@@ -66,22 +67,7 @@ TIMELINE_KINDS = {
     Event.Kind.LEADERBOARD_REVEALED,
 }
 
-COMMITMENT_FIELDS = (
-    "by",
-    "to",
-    "kind",
-    "action",
-    "object",
-    "quantity",
-    "unit",
-    "site",
-    "deadline",
-    "verification",
-    "conditional_on",
-    "phase",
-    "duration",
-    "text",
-)
+COMMITMENT_FIELDS = COMMITMENT_TERMS
 
 # An agreement whose commitments are not all resolved yet is "agreed"; the rest by status.
 OFFER_OUTCOMES = ("kept", "broken", "agreed", "not agreed")
