@@ -111,7 +111,7 @@ def redis_location(url: str) -> str:
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "exercises.cache.RedisCache",
             "LOCATION": redis_location(os.environ["REDIS_URL"]),
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "tabletop"),
         }
