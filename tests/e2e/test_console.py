@@ -65,8 +65,9 @@ def test_an_inject_reaches_a_team_and_pause_freezes_its_clock(live_server, new_p
     expect(console.locator("#round-heading")).to_contain_text("Paused")
     clock = kim.locator("#team-live .clock")
     expect(clock).to_have_attribute("data-status", "paused", timeout=TWO_POLLS_MS)
+    # The swapped-in clock is drawn by app.js on the next tick (at most a second later).
+    expect(clock).to_contain_text("paused", timeout=2_000)
     frozen = clock.inner_text()
-    assert "paused" in frozen
     kim.wait_for_timeout(2_200)
     assert clock.inner_text() == frozen
     expect(kim.locator("#team-live")).to_contain_text("The facilitator has paused the round")
