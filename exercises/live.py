@@ -43,18 +43,49 @@ def publish_revision(exercise_id: int, revision: int, deadline_ts: float | None 
 
 def refresh_state(exercise_id: int, revision: int, deadline_ts: float | None = None) -> None:
     """Fill a missing entry or move it forward; never back to an older revision."""
-    state = cached_state(exercise_id)
+    # The shared entry itself, not this worker's copy: a copy a moment old could be
+    # behind another worker's publication, and writing from it would move the entry back.
+    state = _read_shared(exercise_id)
     if state is None or state[0] < revision or (state[0] == revision and state[1] != deadline_ts):
-        cache.set(_key(exercise_id), (revision, deadline_ts), TTL_SECONDS)
+        state = (revision, deadline_ts)
+        cache.set(_key(exercise_id), state, TTL_SECONDS)
+    _remember(exercise_id, state)
+
+
+# --- this worker's copy of each exercise's state ---------------------------------------------------
+#
+# Almost every request in a lecture hall is a poll asking "anything new?", and the
+# answer is in one small cache entry per exercise. Reading it from the shared cache (a
+# file, or a round trip to Redis) cost more than the rest of an unchanged poll, so each
+# worker keeps its own copy for at most LOCAL_SECONDS: a change made in another worker
+# reaches a poll at most that much later (polls come every 2 s), and a change made in
+# this worker updates the copy at once.
+
+LOCAL_SECONDS = 0.5
+_local: dict[int, tuple[float, tuple[int, float | None] | None]] = {}
+
+
+def _read_shared(exercise_id: int) -> tuple[int, float | None] | None:
+    state = cache.get(_key(exercise_id))
+    _remember(exercise_id, state)
+    return state
+
+
+def _remember(exercise_id: int, state) -> None:
+    _local[exercise_id] = (time.monotonic(), state)
 
 
 def cached_state(exercise_id: int) -> tuple[int, float | None] | None:
     """(revision, open round's deadline as a timestamp) or None when unknown."""
-    return cache.get(_key(exercise_id))
+    copy = _local.get(exercise_id)
+    if copy is not None and time.monotonic() - copy[0] < LOCAL_SECONDS:
+        return copy[1]
+    return _read_shared(exercise_id)
 
 
-def forget(exercise_id: int) -> None:
-    cache.delete(_key(exercise_id))
+def forget_local() -> None:
+    """Drop this worker's copies (tests; a worker's restart does it by itself)."""
+    _local.clear()
 
 
 # --- team-scoped changes ------------------------------------------------------------------------
@@ -151,8 +182,7 @@ def team_unchanged(exercise_id: int, team_id: int, rev: str) -> bool:
     """The team poll's fast path: nothing this team sees changed since ``rev``. Cache only."""
     if not rev.isdigit():
         return False
-    found = cache.get_many([_key(exercise_id), _index_key(exercise_id)])
-    state = found.get(_key(exercise_id))
+    state = cached_state(exercise_id)
     if not state:
         return False
     if state[1] is not None and time.time() >= state[1]:
@@ -162,7 +192,7 @@ def team_unchanged(exercise_id: int, team_id: int, rev: str) -> bool:
         return True
     if not 0 < latest - seen <= MAX_SKIP:
         return False
-    index = _advance(exercise_id, found.get(_index_key(exercise_id)), latest, seen)
+    index = _advance(exercise_id, cache.get(_index_key(exercise_id)), latest, seen)
     if index is None or index[1] < latest:
         return False
     return seen >= max(index[2], index[3].get(team_id, 0))

@@ -2,7 +2,16 @@ from django.urls import path
 
 from exercises.views import console, facilitator, observers, projector, public, reports, team
 
+E = "exercises/<int:exercise_id>/"
+
 urlpatterns = [
+    # The polls first: they are nearly every request a lecture hall makes, and Django
+    # tries the patterns in order (a dozen misses cost an unchanged poll 8 of its 120 µs, measured in-process).
+    path("play/<int:team_id>/poll/", team.team_poll, name="team_poll"),
+    path(f"{E}poll/", console.console_poll, name="console_poll"),
+    path(f"{E}projector/poll/", projector.projector_poll, name="projector_poll"),
+    path("observe/<str:token>/poll/", observers.observer_poll, name="observer_poll"),
+    # Public
     path("", public.home, name="home"),
     path("healthz", public.healthz, name="healthz"),
     path("join/", public.join, name="join"),
@@ -17,7 +26,6 @@ urlpatterns = [
     path("exercises/<int:exercise_id>/end/", facilitator.exercise_end, name="exercise_end"),
     # Teams
     path("play/<int:team_id>/", team.team_room, name="team_room"),
-    path("play/<int:team_id>/poll/", team.team_poll, name="team_poll"),
     path("play/<int:team_id>/composer/", team.composer_refresh, name="composer_refresh"),
     path("play/<int:team_id>/preview/", team.offer_preview, name="offer_preview"),
     path("play/<int:team_id>/offers/", team.offer_submit, name="offer_submit"),
@@ -26,9 +34,7 @@ urlpatterns = [
 ]
 
 # --- Live console, projector, join kit, observers (issue #4) ---------------------------------
-E = "exercises/<int:exercise_id>/"
 urlpatterns += [
-    path(f"{E}poll/", console.console_poll, name="console_poll"),
     path(f"{E}offers/<int:number>/", console.console_offer, name="console_offer"),
     path(f"{E}rounds/<int:number>/pause/", console.round_pause, name="round_pause"),
     path(f"{E}rounds/<int:number>/resume/", console.round_resume, name="round_resume"),
@@ -41,10 +47,8 @@ urlpatterns += [
     path(f"{E}players/<int:participant_id>/remove/", console.player_remove, name="player_remove"),
     path(f"{E}observers/", console.observer_invite, name="observer_invite"),
     path(f"{E}projector/", projector.projector, name="projector"),
-    path(f"{E}projector/poll/", projector.projector_poll, name="projector_poll"),
     path(f"{E}join-cards/", projector.join_cards, name="join_cards"),
     path("observe/<str:token>/", observers.observe, name="observe"),
-    path("observe/<str:token>/poll/", observers.observer_poll, name="observer_poll"),
     path("observe/<str:token>/offers/<int:number>/", observers.observer_offer, name="observer_offer"),
     path("observe/<str:token>/observations/", observers.observation_create, name="observation_create"),
 ]

@@ -133,7 +133,7 @@ else:
 
 # Players have no account; their seat lives in a signed cookie, so a poll never
 # reads a session table.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_ENGINE = "exercises.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and bool(os.environ.get("SECRET_KEY")))

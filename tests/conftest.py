@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from exercises import live
 from tests import factories
 
 
@@ -9,8 +10,10 @@ from tests import factories
 def _fresh_cache():
     """The poll cache must never carry one test's revisions into the next."""
     cache.clear()
+    live.forget_local()
     yield
     cache.clear()
+    live.forget_local()
 
 
 @pytest.fixture

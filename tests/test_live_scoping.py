@@ -71,3 +71,51 @@ def test_teammates_share_one_render_with_their_own_csrf_tokens(exercise, usa, dp
         f"/play/{usa.team_id}/offers/1/respond/", {"answer": "accept", "csrfmiddlewaretoken": token}
     )
     assert answer.status_code == 302
+
+
+# --- this worker's copy of the state ---------------------------------------------------------------
+
+
+def _published_elsewhere(exercise_id: int, revision: int) -> None:
+    """What another worker's change looks like from here: the database and the shared entry move, this copy does not."""
+    from django.core.cache import cache
+
+    from exercises.models import Exercise
+
+    Exercise.objects.filter(pk=exercise_id).update(revision=revision)
+    cache.set(live._key(exercise_id), (revision, None), live.TTL_SECONDS)
+    cache.set(live._wide_key(exercise_id, revision), 1, live.TTL_SECONDS)
+
+
+def test_another_workers_change_reaches_a_poll_within_the_local_copys_lifetime(exercise, usa, usa_client, monkeypatch):
+    seen = _seen(usa_client, usa)
+    now = [1000.0]
+    monkeypatch.setattr(live.time, "monotonic", lambda: now[0])
+    live.forget_local()  # copies taken on the real clock
+    assert live.team_unchanged(exercise.pk, usa.team_id, seen)  # reads the shared entry once
+    _published_elsewhere(exercise.pk, int(seen) + 1)
+    now[0] += live.LOCAL_SECONDS / 2
+    assert live.team_unchanged(exercise.pk, usa.team_id, seen)  # the copy is still young
+    now[0] += live.LOCAL_SECONDS / 2
+    assert not live.team_unchanged(exercise.pk, usa.team_id, seen)
+    assert usa_client.get(f"/play/{usa.team_id}/poll/?rev={seen}").status_code == 200
+
+
+def test_a_change_made_in_this_worker_is_seen_at_once(exercise, usa, usa_client, monkeypatch):
+    seen = _seen(usa_client, usa)
+    monkeypatch.setattr(live.time, "monotonic", lambda: 1000.0)  # the copy never ages
+    live.forget_local()
+    assert live.team_unchanged(exercise.pk, usa.team_id, seen)
+    services.start_round(exercise=exercise, actor="t")
+    assert not live.team_unchanged(exercise.pk, usa.team_id, seen)
+    assert usa_client.get(f"/play/{usa.team_id}/poll/?rev={seen}").status_code == 200
+
+
+def test_a_stale_copy_never_moves_the_shared_state_back(exercise, monkeypatch):
+    monkeypatch.setattr(live.time, "monotonic", lambda: 1000.0)
+    live.refresh_state(exercise.pk, 5)
+    _published_elsewhere(exercise.pk, 7)
+    assert live.cached_state(exercise.pk) == (5, None)  # this worker has not looked yet
+    live.refresh_state(exercise.pk, 6)  # a poll that read revision 6 from the database
+    assert live._read_shared(exercise.pk) == (7, None)
+    assert live.cached_state(exercise.pk) == (7, None)

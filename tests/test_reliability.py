@@ -8,7 +8,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import override_settings
 
-from exercises import services
+from exercises import live, services
 from exercises.models import Commitment, Event, Offer, Round
 from tests import factories
 from tests.test_views_team import offer_post
@@ -20,6 +20,7 @@ def test_a_restart_mid_round_loses_nothing_and_the_clock_continues(exercise, usa
         offer = factories.send_offer(dprk, [usa.team])
         clock.shift(timedelta(minutes=4))
         cache.clear()  # a restarted server starts with an empty local cache
+        live.forget_local()
         page = usa_client.get(f"/play/{usa.team_id}/").content.decode()
         assert f"Offer #{offer.number}" in page
         assert 'data-deadline="2026-03-01T10:10:00+00:00"' in page
