@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from exercises.reports import charts, lesson
+from exercises.reports import lesson
 from exercises.reports.data import Report, build_report, observations_by_round
 from exercises.text import render_markdown
 
@@ -48,6 +48,9 @@ def sections(report: Report) -> list[tuple[str, str]]:
 
 def report_context(exercise, *, debrief: bool = False, report: Report | None = None, pdf: bool = False) -> dict:
     """Everything the page (or, with pdf=True, the PDF: charts as PNG) renders."""
+    # matplotlib and numpy take some 40 MB: only a worker that draws a report loads them.
+    from exercises.reports import charts
+
     report = report or build_report(exercise, debrief=debrief)
     return {
         "exercise": exercise,

@@ -14,8 +14,6 @@ import io
 import json
 from datetime import date, datetime
 
-from openpyxl import Workbook
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 OFFER_COLUMNS = (
@@ -160,6 +158,8 @@ def to_csv(report, name: str) -> str:
 
 def to_xlsx(report) -> bytes:
     """One sheet per table; write-only mode keeps memory flat for long event logs."""
+    from openpyxl import Workbook  # some 15 MB, loaded by the workers that export only
+
     workbook = Workbook(write_only=True)
     for name in TABLES:
         sheet = workbook.create_sheet(title=name.capitalize())
