@@ -5,17 +5,12 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from exercises import rules
+from exercises.models import COMMITMENT_TERMS
 
-COMMITMENT_TEXT_FIELDS = (
-    "action",
-    "object",
-    "quantity",
-    "unit",
-    "site",
-    "deadline",
-    "verification",
-    "duration",
-    "text",
+# The terms the engine reads as text; the others (who, to whom, kind, conditions,
+# phase) are passed to it as structure.
+COMMITMENT_TEXT_FIELDS = tuple(
+    name for name in COMMITMENT_TERMS if name not in ("by", "to", "kind", "conditional_on", "phase")
 )
 
 

@@ -14,25 +14,10 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from exercises import access, live, scoring, services
 from exercises.forms import CommitmentFormSet, OfferForm
-from exercises.models import Event, Exercise, Inject, Offer
+from exercises.models import COMMITMENT_TERMS, Event, Exercise, Inject, Offer
 
-COMPOSER_FIELDS = (
-    "kind",
-    "by",
-    "to",
-    "action",
-    "object",
-    "quantity",
-    "unit",
-    "site",
-    "deadline",
-    "verification",
-    "duration",
-    "phase",
-    "conditional_on",
-    "text",
-    "filled_kind",
-)
+# A composer row: the commitment's terms, plus the catalogue entry that pre-filled it.
+COMPOSER_FIELDS = (*COMMITMENT_TERMS, "filled_kind")
 
 
 def team_seat(view):
