@@ -104,6 +104,25 @@ def test_join_cards_have_one_card_and_qr_per_team(facilitator_client, exercise):
         assert text not in page
 
 
+def test_a_join_qr_code_drawn_by_one_worker_serves_the_others(facilitator_client, exercise, monkeypatch):
+    from exercises import qr
+
+    cards = f"/exercises/{exercise.pk}/join-cards/"
+
+    def codes():
+        return re.findall(r"<svg .*?</svg>", facilitator_client.get(cards).content.decode(), re.S)
+
+    first = codes()
+    assert len(first) == exercise.teams.count()
+    qr.svg.cache_clear()  # another worker: its own memory, the same shared cache
+
+    def draw_again(data, label):
+        raise AssertionError(f"drew {label} again")
+
+    monkeypatch.setattr(qr, "_draw", draw_again)
+    assert codes() == first
+
+
 def test_join_links_use_site_url_when_opened_on_localhost(facilitator_client, exercise, settings):
     settings.SITE_URL = "http://tabletop.example.edu"
     page = facilitator_client.get(f"/exercises/{exercise.pk}/join-cards/", HTTP_HOST="127.0.0.1").content.decode()
