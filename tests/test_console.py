@@ -64,6 +64,45 @@ def test_it_shows_the_offer_matrix_with_links(facilitator_client, exercise, usa,
     assert f'href="/exercises/{exercise.pk}/offers/1/"' in page and "#1 · Awaiting answers" in page
 
 
+def team_row(page: str, key: str) -> tuple[list[str], str]:
+    """The teams table's row of one team: its sent, received and answered cells, and the whole row."""
+    row = re.search(rf'<tr data-team="{key}">(.*?)</tr>', page, re.S).group(1)
+    return re.findall(r'<td class="text-end">(\d+)', row), row
+
+
+def test_the_teams_table_counts_offers_sent_received_and_answered(facilitator_client, exercise, usa, dprk, rok):
+    services.start_round(exercise=exercise, actor="t")
+    to_both = factories.send_offer(dprk, [usa.team, rok.team])
+    factories.send_offer(usa, [dprk.team], factories.vague_rows("USA", "DPRK"))
+    services.respond(offer=to_both, participant=usa, accept=True)  # ROK has not answered: still pending
+    page = console(facilitator_client, exercise).content.decode()
+    assert team_row(page, "DPRK")[0] == ["1", "1", "0"]
+    usa_counts, usa_row = team_row(page, "USA")
+    assert usa_counts == ["1", "1", "1"] and "waiting" not in usa_row
+    rok_counts, rok_row = team_row(page, "ROK")
+    assert rok_counts == ["0", "1", "0"] and "(1 waiting)" in rok_row and "no offer yet" in rok_row
+    assert team_row(page, "China")[0] == ["0", "0", "0"]
+
+
+def test_the_matrix_shows_an_offer_to_two_teams_in_both_cells(facilitator_client, exercise, usa, dprk, rok):
+    services.start_round(exercise=exercise, actor="t")
+    factories.send_offer(dprk, [usa.team, rok.team])
+    factories.send_offer(dprk, [usa.team], factories.vague_rows("DPRK", "USA"))
+    page = console(facilitator_client, exercise).content.decode()
+    matrix = re.search(r'<table class="table table-bordered table-sm offer-matrix.*?</table>', page, re.S).group(0)
+    rows = {
+        key: re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)
+        for key, cells in re.findall(r'<tr><th scope="row">(\w+)</th>(.*?)</tr>', matrix, re.S)
+    }
+    order = ["USA", "DPRK", "ROK", "China"]
+    assert list(rows) == order
+    dprk_to = dict(zip(order, rows["DPRK"], strict=True))
+    assert re.findall(r"#(\d+) ·", dprk_to["USA"]) == ["1", "2"] and re.findall(r"#(\d+) ·", dprk_to["ROK"]) == ["1"]
+    assert dprk_to["DPRK"] == "" and dprk_to["China"] == ""
+    assert f'hx-get="/exercises/{exercise.pk}/offers/2/"' in dprk_to["USA"]
+    assert all(cell == "" for key in ("USA", "ROK", "China") for cell in rows[key])
+
+
 def test_it_opens_an_offer_as_a_modal_body_or_a_page(facilitator_client, exercise, usa, dprk):
     services.start_round(exercise=exercise, actor="t")
     factories.send_offer(dprk, [usa.team])

@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from exercises import access, charts, live, qr, services
 from exercises.console_forms import InjectForm, ObserverForm
-from exercises.models import Commitment, Exercise, Offer, Participant, TeamScore
+from exercises.models import Commitment, Exercise, Offer, Participant, Response, TeamScore
 
 TEMPLATE = "exercises/console.html"
 FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "roster", "observations", "events"]
@@ -39,14 +39,16 @@ def room_state(exercise: Exercise) -> dict:
     rounds = list(exercise.rounds.all())
     current = rounds[-1] if rounds else None
     teams = list(exercise.teams.prefetch_related("participants"))
-    offers = []
+    offers, recipients, answers = [], [], set()
     if current:
-        offers = list(
-            current.offers.select_related("from_team").prefetch_related("recipients", "responses").order_by("number")
-        )
+        # Only what the teams table and the matrix show: 300 offers with their score
+        # details and messages cost more to load than the whole fragment to render.
+        offers = list(current.offers.only(*MATRIX_OFFER_FIELDS).order_by("number"))
+        recipients = Offer.recipients.through.objects.filter(offer__round=current).values_list("offer_id", "team_id")
+        answers = set(Response.objects.filter(offer__round=current).values_list("offer_id", "team_id"))
     latest_closed = next((r for r in reversed(rounds) if r.is_closed), None)
     scores = {s.team_id: s for s in TeamScore.objects.filter(round=latest_closed)} if latest_closed else {}
-    _annotate_teams(teams, offers, scores)
+    matrix = _annotate_teams(teams, offers, recipients, answers, scores)
     player_count = sum(len(t.players) for t in teams)
     injects = list(exercise.injects.select_related("round").prefetch_related("audience"))
     pushed_keys = {i.key for i in injects if i.key}
@@ -57,7 +59,7 @@ def room_state(exercise: Exercise) -> dict:
         "teams": teams,
         "offers": offers,
         "player_count": player_count,
-        "matrix": [(row, [(col, [o for o in row.sent if col in o.recipient_list]) for col in teams]) for row in teams],
+        "matrix": matrix,
         "injects": injects[:8],
         "scenario_injects": [dict(i, pushed=i.get("key") in pushed_keys) for i in exercise.scenario.get("injects", [])],
         "leaderboard": sorted((t for t in teams if t.score), key=lambda t: -t.score.total),
@@ -76,22 +78,42 @@ def room_state(exercise: Exercise) -> dict:
     }
 
 
-def _annotate_teams(teams, offers, scores) -> None:
+MATRIX_OFFER_FIELDS = ("number", "status", "specificity", "reciprocity", "from_team")
+
+
+def _annotate_teams(teams, offers, recipients, answers, scores) -> dict[tuple[int, int], list[Offer]]:
+    """Each team's row of the teams table, in one pass over the round's offers.
+
+    Returns the matrix's cells: (sending team, receiving team) -> offers, by number.
+    """
     now = timezone.now()
     present, drafting = timedelta(seconds=PRESENT_SECONDS), timedelta(seconds=DRAFTING_SECONDS)
     by_pk = {t.pk: t for t in teams}
-    for offer in offers:
-        offer.recipient_list = [by_pk.get(r.pk, r) for r in offer.recipients.all()]
     for team in teams:
         team.players = list(team.participants.all())
-        team.present = [p for p in team.players if p.last_seen_at and now - p.last_seen_at < present]
-        team.drafting = [p for p in team.players if p.drafting_at and now - p.drafting_at < drafting]
-        team.sent = [o for o in offers if o.from_team_id == team.pk]
-        team.received = [o for o in offers if team in o.recipient_list]
-        answered = {r.offer_id for o in team.received for r in o.responses.all() if r.team_id == team.pk}
-        team.answered = len(answered)
-        team.waiting = sum(1 for o in team.received if o.pk not in answered and o.status == Offer.Status.PENDING)
+        for player in team.players:
+            player.is_present = bool(player.last_seen_at and now - player.last_seen_at < present)
+        team.present_count = sum(p.is_present for p in team.players)
+        team.drafting = any(p.drafting_at and now - p.drafting_at < drafting for p in team.players)
+        team.sent = team.received = team.answered = team.waiting = 0
         team.score = scores.get(team.pk)
+    received_by = {}
+    for offer_id, team_id in recipients:
+        received_by.setdefault(offer_id, []).append(team_id)
+    cells = {}
+    for offer in offers:  # by number, so every cell lists its offers in order
+        if sender := by_pk.get(offer.from_team_id):
+            sender.sent += 1
+        for team_id in received_by.get(offer.pk, ()):
+            cells.setdefault((offer.from_team_id, team_id), []).append(offer)
+            if (team := by_pk.get(team_id)) is None:
+                continue
+            team.received += 1
+            if (offer.pk, team_id) in answers:
+                team.answered += 1
+            elif offer.status == Offer.Status.PENDING:
+                team.waiting += 1
+    return cells
 
 
 # Fragments that only exercise-wide changes alter (not an offer, not an answer, not the
