@@ -5,6 +5,7 @@ import re
 import pytest
 
 from exercises import services
+from exercises.models import Commitment
 from tests import factories
 
 
@@ -49,6 +50,27 @@ def test_it_shows_agreements_with_their_scores(facilitator_client, exercise, usa
     offer.refresh_from_db()
     page = projector(facilitator_client, exercise).content.decode()
     assert "#1 · DPRK ⇄ USA" in page and f"Specificity {offer.specificity}" in page
+
+
+def test_an_agreement_lists_its_parties_in_team_order_and_each_commitments_outcome(
+    facilitator_client, exercise, usa, dprk
+):
+    china = factories.make_player(exercise, "China", "Li")
+    services.start_round(exercise=exercise, actor="t")
+    long_text = "hold talks on a peace regime " * 6
+    rows = factories.specific_rows("DPRK", "USA") + [{"by": "China", "to": ["DPRK"], "text": long_text}]
+    offer = factories.send_offer(dprk, [china.team, usa.team], rows)
+    services.respond(offer=offer, participant=usa, accept=True)
+    services.respond(offer=offer, participant=china, accept=True)
+    offer.commitments.filter(position=1).update(outcome=Commitment.Outcome.KEPT)
+    offer.commitments.filter(position=2).update(outcome=Commitment.Outcome.BROKEN)
+    page = projector(facilitator_client, exercise).content.decode()
+    assert "#1 · DPRK ⇄ USA, China" in page
+    terms = re.findall(r"<li>(.*?)</li>", page.split('class="proj-commitments"')[1].split("</ul>")[0])
+    assert len(terms) == 3
+    assert terms[0].startswith("DPRK freeze") and terms[0].endswith('<span class="proj-chip">✓ kept</span>')
+    assert terms[1].endswith('<span class="proj-chip proj-chip-broken">✗ broken</span>')
+    assert terms[2] == long_text.strip()[:109] + "…"
 
 
 def test_it_shows_public_news_but_not_news_for_chosen_teams(facilitator_client, exercise, dprk):

@@ -1,14 +1,19 @@
-"""The console's per-cell markup (offer matrix, presence badges), built in Python.
+"""The console's and projector's repeated markup (offer matrix, presence badges,
+agreements), built in Python.
 
 With 60 teams the offer matrix has 3,600 cells and the teams table 300 presence badges;
 a template loop with a condition per cell made every console poll after an offer cost
-well over 100 ms (docs/performance.md). These write the same markup in one pass.
+well over 100 ms (docs/performance.md), and ten rounds of agreements as much on the
+projector. These write the same markup in one pass.
 """
+
+import unicodedata
 
 from django import template
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 register = template.Library()
 
@@ -28,6 +33,13 @@ def numbered_url(name: str, *args):
 
 def _dash(value) -> str:
     return "–" if value is None else str(value)
+
+
+def truncate(text: str, length: int) -> str:
+    """The ``truncatechars`` filter, without its per-character walk when the text is short enough."""
+    if len(text) <= length:
+        return unicodedata.normalize("NFC", text)  # what Truncator returns for a short text
+    return Truncator(text).chars(length)
 
 
 @register.simple_tag(takes_context=True)
@@ -81,3 +93,29 @@ def presence_badges(team) -> SafeString:
             for p in team.players
         )
     )
+
+
+_OUTCOME_CHIPS = {
+    "kept": ' <span class="proj-chip">✓ kept</span>',
+    "broken": ' <span class="proj-chip proj-chip-broken">✗ broken</span>',
+}
+
+
+@register.simple_tag
+def agreement_items(agreements) -> SafeString:
+    """The projector's agreements: parties, scores, round, and each commitment with its outcome."""
+    items = []
+    for offer in agreements:
+        terms = "".join(
+            f"<li>{escape(truncate(term.summary, 110))}{_OUTCOME_CHIPS.get(term.outcome, '')}</li>"
+            for term in offer.terms
+        )
+        items.append(
+            f'<div class="proj-agreement"><div class="proj-agreement-head">#{offer.number} · {escape(offer.from_key)}'
+            f" ⇄ {escape(', '.join(offer.recipient_keys))}"
+            f' <span class="proj-chip">Specificity {_dash(offer.specificity)}</span>'
+            f' <span class="proj-chip">Reciprocity {_dash(offer.reciprocity)}</span>'
+            f' <span class="proj-muted">round {offer.round_number}</span></div>'
+            f'<ul class="proj-commitments">{terms}</ul></div>'
+        )
+    return mark_safe("".join(items))

@@ -11,7 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from exercises import access, live, qr, services
-from exercises.models import Exercise, Inject, Offer, TeamScore
+from exercises.models import Commitment, Exercise, Inject, Offer, Round, Team, TeamScore
 from exercises.views.console import live_response
 
 TEMPLATE = "exercises/projector.html"
@@ -39,12 +39,7 @@ def projector_state(request, exercise: Exercise) -> dict:
     teams = list(exercise.teams.all())
     # Only news sent to every team: an inject aimed at chosen teams is theirs alone.
     inject = Inject.objects.filter(exercise=exercise, audience=None).select_related("round").first()
-    agreements = list(
-        Offer.objects.filter(exercise=exercise, status=Offer.Status.ACCEPTED)
-        .select_related("from_team", "round")
-        .prefetch_related("recipients", "commitments")
-        .order_by("-number")
-    )
+    agreements = _agreements(exercise, teams, rounds)
     latest_closed = next((r for r in reversed(rounds) if r.is_closed), None)
     leaderboard = []
     if exercise.leaderboard_revealed and latest_closed:
@@ -63,6 +58,39 @@ def projector_state(request, exercise: Exercise) -> dict:
         "poll_url": reverse("projector_poll", args=[exercise.pk]),
         "fragment_names": FRAGMENTS,
     }
+
+
+# What the agreements show of an offer and of its commitments (Commitment.summary, outcome).
+AGREEMENT_FIELDS = ("number", "specificity", "reciprocity", "from_team", "round")
+TERM_FIELDS = ("offer", "position", "by", "action", "quantity", "unit", "object", "site", "deadline", "text", "outcome")
+
+
+def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> list[Offer]:
+    """Every agreement, newest first, with its parties' keys, round number and commitments.
+
+    Three narrow queries: after ten rounds there are hundreds of agreements, and loading
+    them whole (score details, every commitment's reasons) cost more than the page.
+    """
+    accepted = Offer.objects.filter(exercise=exercise, status=Offer.Status.ACCEPTED)
+    offers = list(accepted.only(*AGREEMENT_FIELDS).order_by("-number"))
+    keys = {team.pk: team.key for team in teams}
+    rank = {team.pk: i for i, team in enumerate(teams)}  # the teams' own order, as Team.Meta says
+    numbers = {r.pk: r.number for r in rounds}
+    recipients, terms = {}, {}
+    for offer_id, team_id in Offer.recipients.through.objects.filter(offer__in=accepted).values_list(
+        "offer_id", "team_id"
+    ):
+        recipients.setdefault(offer_id, []).append(team_id)
+    for term in Commitment.objects.filter(offer__in=accepted).only(*TERM_FIELDS).order_by("offer_id", "position"):
+        terms.setdefault(term.offer_id, []).append(term)
+    for offer in offers:
+        offer.from_key = keys.get(offer.from_team_id, "")
+        offer.recipient_keys = [
+            keys[t] for t in sorted((t for t in recipients.get(offer.pk, ()) if t in rank), key=rank.get)
+        ]
+        offer.round_number = numbers.get(offer.round_id)
+        offer.terms = terms.get(offer.pk, [])
+    return offers
 
 
 @login_required
