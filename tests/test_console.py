@@ -355,6 +355,24 @@ def test_it_overrides_a_resolution_with_a_reason(facilitator_client, exercise, u
     assert Event.objects.filter(kind=Event.Kind.COMMITMENT_OVERRIDDEN).count() == 1
 
 
+def test_the_umpire_table_offers_the_opposite_ruling_for_each_resolved_commitment(
+    facilitator_client, exercise, usa, dprk
+):
+    offer = play_a_round(exercise, usa, dprk)
+    services.close_round(round=services.start_round(exercise=exercise, actor="t"), actor="t")
+    page = console(facilitator_client, exercise).content.decode()
+    umpire = page.split('class="table table-sm align-middle umpire"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr>\s*<td>#(.*?)</tr>", umpire, re.S)
+    resolved = offer.commitments.filter(outcome__in=["kept", "broken"]).order_by("position")
+    assert len(rows) == resolved.count() > 0
+    for row, commitment in zip(rows, resolved, strict=True):
+        flip = "broken" if commitment.outcome == "kept" else "kept"
+        assert row.startswith(f"1.{commitment.position} ") and "p(kept) 0." in row
+        assert f'action="/exercises/{exercise.pk}/commitments/{commitment.pk}/override/"' in row
+        assert f'name="outcome" value="{flip}"' in row and f"Rule {flip}</button>" in row
+        assert 'name="csrfmiddlewaretoken"' in row
+
+
 def test_an_unresolved_commitment_cannot_be_overridden(facilitator_client, exercise, usa, dprk):
     services.start_round(exercise=exercise, actor="t")
     offer = factories.send_offer(dprk, [usa.team])
@@ -377,6 +395,18 @@ def test_it_reveals_and_hides_the_leaderboard(facilitator_client, exercise):
 
 
 # --- roster --------------------------------------------------------------------------------------
+
+
+def test_the_roster_offers_every_other_team_to_move_a_player_to(facilitator_client, exercise, usa, dprk):
+    page = console(facilitator_client, exercise).content.decode()
+    roster = page.split('<ul class="list-unstyled roster">')[1].split("</ul>")[0]
+    items = re.findall(r"<li .*?</li>", roster, re.S)
+    assert len(items) == 2 and "Ann" in items[0] and "Kim" in items[1]
+    options = re.findall(r'<option value="(\d+)">', items[0])
+    assert options == [str(t.pk) for t in exercise.teams.exclude(key="USA")]
+    assert f'action="/exercises/{exercise.pk}/players/{usa.pk}/move/"' in items[0]
+    assert f'action="/exercises/{exercise.pk}/players/{dprk.pk}/remove/"' in items[1]
+    assert 'data-confirm="Remove Kim from Democratic People' in items[1]
 
 
 def test_a_moved_player_lands_on_the_new_team(facilitator_client, exercise, usa, usa_client):

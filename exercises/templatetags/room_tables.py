@@ -1,15 +1,18 @@
-"""The console's and projector's repeated markup (offer matrix, presence badges,
-agreements), built in Python.
+"""The console's and projector's repeated markup (offer matrix, presence badges, roster,
+umpire, agreements), built in Python.
 
 With 60 teams the offer matrix has 3,600 cells and the teams table 300 presence badges;
 a template loop with a condition per cell made every console poll after an offer cost
-well over 100 ms (docs/performance.md), and ten rounds of agreements as much on the
-projector. These write the same markup in one pass.
+well over 100 ms (docs/performance.md). The roster (a select of every other team per
+player: 1 MB for 300 players), the umpire's table after ten rounds and the projector's
+agreements cost as much whenever they were rendered. These write the same markup in
+one pass.
 """
 
 import unicodedata
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -29,6 +32,14 @@ def numbered_url(name: str, *args):
     """
     head, _, tail = reverse(name, args=[*args, _NUMBER_MARK]).rpartition(str(_NUMBER_MARK))
     return lambda number: f"{head}{number}{tail}"
+
+
+def _csrf_input(context) -> str:
+    """What {% csrf_token %} writes: one token per render, shared by every form in it."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
 
 
 def _dash(value) -> str:
@@ -93,6 +104,75 @@ def presence_badges(team) -> SafeString:
             for p in team.players
         )
     )
+
+
+@register.simple_tag(takes_context=True)
+def roster_items(context) -> SafeString:
+    """A line per player; for the facilitator, a form to move them to any other team and one to remove them."""
+    teams, exercise, read_only = context["teams"], context["exercise"], context.get("read_only")
+    csrf = "" if read_only else _csrf_input(context)
+    move_url = numbered_url("player_move", exercise.pk)
+    remove_url = numbered_url("player_remove", exercise.pk)
+    choices = [(team.pk, f'<option value="{team.pk}">{escape(team.name)}</option>') for team in teams]
+    items = []
+    for team in teams:
+        name = escape(team.name)
+        others = "".join(option for pk, option in choices if pk != team.pk)
+        for player in team.players:
+            who = escape(player.display_name)
+            item = (
+                '<li class="d-flex flex-wrap gap-2 align-items-center border-bottom py-1">'
+                f'<span class="me-auto"><span class="fw-semibold">{who}</span>'
+                f' <span class="small text-body-secondary">{name}</span></span>'
+            )
+            if not read_only:
+                item += (
+                    f'<form method="post" action="{escape(move_url(player.pk))}" class="d-flex gap-1">{csrf}'
+                    f'<label class="visually-hidden" for="move-{player.pk}">Move {who} to</label>'
+                    f'<select id="move-{player.pk}" name="team" class="form-select form-select-sm">{others}</select>'
+                    '<button class="btn btn-sm btn-outline-secondary" type="submit">Move</button></form>'
+                    f'<form method="post" action="{escape(remove_url(player.pk))}">{csrf}'
+                    '<button class="btn btn-sm btn-outline-danger" type="submit"'
+                    f' data-confirm="Remove {who} from {name}? Their browser loses its seat.">Remove</button></form>'
+                )
+            items.append(item + "</li>")
+    return mark_safe("".join(items))
+
+
+@register.simple_tag(takes_context=True)
+def umpire_rows(context) -> SafeString:
+    """A row per resolved commitment: offer, summary, round, outcome; for the facilitator, a ruling form."""
+    read_only = context.get("read_only")
+    csrf = "" if read_only else _csrf_input(context)
+    override_url = None if read_only else numbered_url("commitment_override", context["exercise"].pk)
+    rows = []
+    for c in context["resolved"]:
+        p_kept = "" if c.kept_probability is None else f" · p(kept) {floatformat(c.kept_probability, 2)}"
+        ruling = ""
+        if c.overridden:
+            reason = c.override_reason
+            ruling = f' <span class="small" title="{escape(reason)}">by umpire: {escape(truncate(reason, 40))}</span>'
+        row = (
+            f"<tr><td>#{c.offer.number}.{c.position}"
+            f' <span class="small text-body-secondary">{escape(c.offer.from_team.key)}</span></td>'
+            f'<td class="small">{escape(truncate(c.summary, 90))}</td>'
+            f'<td class="small">round {c.resolved_in.number}{p_kept}</td>'
+            f'<td><span class="badge outcome-{escape(c.outcome)}">{escape(c.get_outcome_display())}</span>{ruling}</td>'
+        )
+        if not read_only:
+            flip = "broken" if c.outcome == "kept" else "kept"
+            row += (
+                f'<td><form method="post" action="{escape(override_url(c.pk))}"'
+                f' class="d-flex gap-1 align-items-center">{csrf}'
+                f'<input type="hidden" name="outcome" value="{flip}">'
+                f'<label class="visually-hidden" for="reason-{c.pk}">Reason</label>'
+                f'<input id="reason-{c.pk}" class="form-control form-control-sm" name="reason" placeholder="Reason"'
+                ' maxlength="500">'
+                f'<button class="btn btn-sm btn-outline-secondary text-nowrap" type="submit">Rule {flip}</button>'
+                "</form></td>"
+            )
+        rows.append(row + "</tr>")
+    return mark_safe("".join(rows))
 
 
 _OUTCOME_CHIPS = {

@@ -69,7 +69,8 @@ def room_state(exercise: Exercise) -> dict:
         "resolved": Commitment.objects.filter(
             offer__exercise=exercise, outcome__in=[Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN]
         )
-        .select_related("offer", "offer__from_team", "resolved_in")
+        .select_related("offer__from_team", "resolved_in")
+        .only(*UMPIRE_FIELDS)
         .order_by("-resolved_in__number", "offer__number", "position"),
         "observations": exercise.observations.select_related("round", "team").order_by("-created_at", "-pk")[:20],
         "events": exercise.events.order_by("-created_at", "-pk")[:15],
@@ -79,6 +80,13 @@ def room_state(exercise: Exercise) -> dict:
 
 
 MATRIX_OFFER_FIELDS = ("number", "status", "specificity", "reciprocity", "from_team")
+
+# What the umpire's table shows of a resolved commitment (Commitment.summary and the ruling).
+UMPIRE_FIELDS = (
+    *("position", "by", "action", "quantity", "unit", "object", "site", "deadline", "text"),
+    *("outcome", "kept_probability", "overridden", "override_reason"),
+    *("offer__number", "offer__from_team__key", "resolved_in__number"),
+)
 
 
 def _annotate_teams(teams, offers, recipients, answers, scores) -> dict[tuple[int, int], list[Offer]]:
