@@ -89,20 +89,46 @@ def offer_matrix_rows(context) -> SafeString:
     return mark_safe("".join(rows))
 
 
-@register.filter
-def presence_badges(team) -> SafeString:
-    """One badge per player, filled when seen in the last 30 s (see room_state)."""
-    if not team.players:
-        return mark_safe('<span class="text-body-secondary small ms-1">nobody yet</span>')
-    return mark_safe(
-        "".join(
-            '<span class="badge presence-on ms-1" title="here now">● ' + escape(p.display_name) + "</span>"
-            if p.is_present
-            else '<span class="badge presence-off ms-1" title="not seen in the last 30 s">○ '
-            + escape(p.display_name)
-            + "</span>"
-            for p in team.players
+_DASH_CELL = '<span class="text-body-secondary small">–</span>'
+_DRAFTING = '<span class="badge drafting">✎ drafting</span>'
+_ROUND_CELL = {
+    True: '<span class="badge submitted">✓ submitted</span>',
+    False: '<span class="badge not-submitted">no offer yet</span>',
+}
+
+
+@register.simple_tag(takes_context=True)
+def team_rows(context) -> SafeString:
+    """The teams table: presence, drafting, offers sent, received and answered, score (see room_state)."""
+    current = context.get("current")
+    rows = []
+    for team in context["teams"]:
+        key = escape(team.key)
+        waiting = f' <span class="small text-body-secondary">({team.waiting} waiting)</span>' if team.waiting else ""
+        score = floatformat(team.score.total, 1) if team.score else _DASH_CELL
+        rows.append(
+            f'<tr data-team="{key}"><th scope="row">{escape(team.name)}'
+            f' <span class="text-body-secondary small fw-normal">{key}</span></th>'
+            f'<td><span class="fw-semibold">{team.present_count}</span>'
+            f'<span class="text-body-secondary">/{len(team.players)}</span> {_presence_badges(team)}</td>'
+            f"<td>{_DRAFTING if team.drafting else _DASH_CELL}</td>"
+            f'<td class="text-end">{team.sent}</td><td class="text-end">{team.received}</td>'
+            f'<td class="text-end">{team.answered}{waiting}</td>'
+            f"<td>{_ROUND_CELL[bool(team.sent)] if current else _DASH_CELL}</td>"
+            f'<td class="text-end">{score}</td></tr>'
         )
+    return mark_safe("".join(rows))
+
+
+def _presence_badges(team) -> str:
+    """One badge per player, filled when seen in the last 30 s."""
+    if not team.players:
+        return '<span class="text-body-secondary small ms-1">nobody yet</span>'
+    return "".join(
+        f'<span class="badge presence-on ms-1" title="here now">● {escape(p.display_name)}</span>'
+        if p.is_present
+        else f'<span class="badge presence-off ms-1" title="not seen in the last 30 s">○ {escape(p.display_name)}</span>'
+        for p in team.players
     )
 
 
