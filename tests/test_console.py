@@ -141,6 +141,20 @@ def test_poll_swaps_only_the_changed_fragments(facilitator_client, exercise, usa
     assert 'id="live-roster"' not in html
 
 
+def test_a_poll_after_an_offer_does_not_resend_fragments_only_exercise_wide_changes_alter(
+    facilitator_client, exercise, usa, dprk, dprk_client
+):
+    services.start_round(exercise=exercise, actor="t")
+    params = poll_params(console(facilitator_client, exercise).content.decode())
+    params["s-roster"] = "stale"  # only a poll that looked at the roster again would send it
+    dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
+    html = facilitator_client.get(f"/exercises/{exercise.pk}/poll/", params).content.decode()
+    assert 'id="live-matrix"' in html and 'id="live-roster"' not in html
+    factories.make_player(exercise, "ROK", "Min")  # exercise-wide: the roster may have changed
+    html = facilitator_client.get(f"/exercises/{exercise.pk}/poll/", params).content.decode()
+    assert 'id="live-roster"' in html and "Min" in html
+
+
 def test_poll_rereads_presence_every_few_seconds(facilitator_client, exercise):
     params = poll_params(console(facilitator_client, exercise).content.decode())
     params["at"] = str(int(time.time()) - 60)

@@ -142,6 +142,20 @@ def fragment_cache_keys(exercise, names, variant: str, *, timed=("results",)) ->
     return keys
 
 
+def changed_since(exercise, names, rev: str) -> list[str]:
+    """The fragments of ``names`` that may differ from those of the page at revision ``rev``.
+
+    When no exercise-wide change came after ``rev`` (only offers and answers), the WIDE_ONLY
+    fragments are the ones the page already shows: a poll need not fetch them from the
+    cache and hash them (the roster alone is 1 MB with 300 players) only to find their
+    stamps unchanged.
+    """
+    wide = live.last_wide(exercise.pk, exercise.revision)
+    if not rev.isdigit() or wide is None or not wide <= int(rev) <= exercise.revision:
+        return list(names)
+    return [name for name in names if name not in WIDE_ONLY]
+
+
 def _poll_url(exercise) -> str:
     return reverse("console_poll", args=[exercise.pk])
 
@@ -204,8 +218,8 @@ def console_poll(request, exercise_id: int):
     exercise = access.exercise_for_facilitator(request, exercise_id)
     live.grant_console(request, exercise.pk)
     state = room_state(exercise)
-    state["fragment_names"] = FRAGMENTS
-    state["fragment_cache_keys"] = fragment_cache_keys(exercise, FRAGMENTS, "console")
+    state["fragment_names"] = changed_since(exercise, FRAGMENTS, request.GET.get("rev", ""))
+    state["fragment_cache_keys"] = fragment_cache_keys(exercise, state["fragment_names"], "console")
     return live_response(request, TEMPLATE, state, _poll_url(exercise))
 
 
