@@ -344,6 +344,21 @@ def test_bad_inject_input_shows_inline_errors(facilitator_client, exercise):
     assert not Inject.objects.exists()
 
 
+def test_the_blank_news_form_kept_between_visits_never_hides_errors_or_the_end(facilitator_client, exercise):
+    def write_news(page: str) -> str:
+        return page.split('id="write-inject-heading"')[1].split("</section>")[0]
+
+    console(facilitator_client, exercise)
+    page = console(facilitator_client, exercise).content.decode()
+    assert 'class="card card-body inject-form"' in write_news(page) and "error_1_id_title" not in page
+    bad = facilitator_client.post(f"/exercises/{exercise.pk}/injects/", {"title": "", "text": "", "tension": "x"})
+    assert 'id="error_1_id_title"' in write_news(bad.content.decode())
+    assert "error_1_id_title" not in console(facilitator_client, exercise).content.decode()
+    services.end_exercise(exercise=exercise, actor="t")
+    section = write_news(console(facilitator_client, exercise).content.decode())
+    assert "The exercise has ended." in section and "inject-form" not in section
+
+
 def test_an_unknown_scenario_inject_gets_a_message(facilitator_client, exercise):
     response = facilitator_client.post(f"/exercises/{exercise.pk}/injects/push/", {"key": "nope"}, follow=True)
     assert b"not in this scenario" in response.content and not Inject.objects.exists()

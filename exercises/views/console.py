@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
@@ -50,8 +51,8 @@ def room_state(exercise: Exercise) -> dict:
     scores = {s.team_id: s for s in TeamScore.objects.filter(round=latest_closed)} if latest_closed else {}
     matrix = _annotate_teams(teams, offers, recipients, answers, scores)
     player_count = sum(len(t.players) for t in teams)
-    injects = list(exercise.injects.select_related("round").prefetch_related("audience"))
-    pushed_keys = {i.key for i in injects if i.key}
+    # Read only when the news fragment is rendered, not when it comes from the cache.
+    injects = SimpleLazyObject(lambda: list(exercise.injects.select_related("round").prefetch_related("audience")))
     return {
         "exercise": exercise,
         "rounds": rounds,
@@ -60,8 +61,8 @@ def room_state(exercise: Exercise) -> dict:
         "offers": offers,
         "player_count": player_count,
         "matrix": matrix,
-        "injects": injects[:8],
-        "scenario_injects": [dict(i, pushed=i.get("key") in pushed_keys) for i in exercise.scenario.get("injects", [])],
+        "injects": SimpleLazyObject(lambda: injects[:8]),
+        "scenario_injects": SimpleLazyObject(lambda: _scenario_injects(exercise, injects)),
         "leaderboard": sorted((t for t in teams if t.score), key=lambda t: -t.score.total),
         "latest_closed": latest_closed,
         # Computed only when the results fragment is rendered, not taken from the cache.
@@ -77,6 +78,12 @@ def room_state(exercise: Exercise) -> dict:
         "revision": exercise.revision,
         "rendered_at": int(time.time()),
     }
+
+
+def _scenario_injects(exercise: Exercise, injects: list) -> list[dict]:
+    """The scenario's prepared news, each marked when it was already pushed."""
+    pushed_keys = {i.key for i in injects if i.key}
+    return [dict(i, pushed=i.get("key") in pushed_keys) for i in exercise.scenario.get("injects", [])]
 
 
 MATRIX_OFFER_FIELDS = ("number", "status", "specificity", "reciprocity", "from_team")
@@ -128,7 +135,7 @@ def _annotate_teams(teams, offers, recipients, answers, scores) -> dict[tuple[in
 # clock): rendered once per exercise-wide revision and kept in the cache, so a poll after
 # an offer re-renders only the round, teams, matrix and events. The results' charts also
 # show the open round's mean scores, which offers move: refreshed every REFRESH_SECONDS.
-WIDE_ONLY = ("injects", "umpire", "roster", "observations")
+WIDE_ONLY = ("injects", "umpire", "roster", "observations", "write_news")
 
 
 def fragment_cache_keys(exercise, names, variant: str, *, timed=("results",)) -> dict[str, str]:
@@ -195,6 +202,12 @@ def console_page(request, exercise, *, inject_form=None, observer_form=None, sta
     )
     keys = fragment_cache_keys(exercise, FRAGMENTS, "console")
     state["live"] = live.page_fragments(live.render_fragments(request, TEMPLATE, FRAGMENTS, state, keys))
+    # A blank news form is the same on every visit until the teams change, and its audience
+    # list costs a widget template per team: from the cache too. Never one with errors.
+    form_keys = fragment_cache_keys(exercise, ["write_news"], "console") if inject_form is None else {}
+    state["write_news"] = mark_safe(
+        live.render_fragments(request, TEMPLATE, ["write_news"], state, form_keys)["write_news"]
+    )
     return render(request, TEMPLATE, state, status=status)
 
 
