@@ -345,13 +345,22 @@ class Commitment(models.Model):
 
     @property
     def summary(self) -> str:
-        parts = [self.by, self.action, self.quantity, self.unit, self.object]
-        words = " ".join(p for p in parts if p)
-        if self.site:
-            words += f" at {self.site}"
-        if self.deadline:
-            words += f", {self.deadline}"
-        return words if words.strip() != self.by else (self.text or self.by)
+        return commitment_summary(self)
+
+
+def commitment_summary(terms) -> str:
+    """A commitment in one line: who does what, how much, where and by when (or its free text).
+
+    ``terms`` is a Commitment or any row with the same attributes (the console reads
+    hundreds of them as value rows, not model instances).
+    """
+    parts = [terms.by, terms.action, terms.quantity, terms.unit, terms.object]
+    words = " ".join(p for p in parts if p)
+    if terms.site:
+        words += f" at {terms.site}"
+    if terms.deadline:
+        words += f", {terms.deadline}"
+    return words if words.strip() != terms.by else (terms.text or terms.by)
 
 
 # The terms of a commitment as a team writes them, in composer order; exports, the

@@ -18,6 +18,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from exercises.models import Commitment, commitment_summary
+
 register = template.Library()
 
 _SELF_CELL = '<td class="matrix-self" aria-label="same team"></td>'
@@ -172,18 +174,19 @@ def umpire_rows(context) -> SafeString:
     csrf = "" if read_only else _csrf_input(context)
     override_url = None if read_only else numbered_url("commitment_override", context["exercise"].pk)
     rows = []
-    for c in context["resolved"]:
+    for c in context["resolved"]:  # value rows: see UMPIRE_FIELDS
         p_kept = "" if c.kept_probability is None else f" · p(kept) {floatformat(c.kept_probability, 2)}"
         ruling = ""
         if c.overridden:
             reason = c.override_reason
             ruling = f' <span class="small" title="{escape(reason)}">by umpire: {escape(truncate(reason, 40))}</span>'
         row = (
-            f"<tr><td>#{c.offer.number}.{c.position}"
-            f' <span class="small text-body-secondary">{escape(c.offer.from_team.key)}</span></td>'
-            f'<td class="small">{escape(truncate(c.summary, 90))}</td>'
-            f'<td class="small">round {c.resolved_in.number}{p_kept}</td>'
-            f'<td><span class="badge outcome-{escape(c.outcome)}">{escape(c.get_outcome_display())}</span>{ruling}</td>'
+            f"<tr><td>#{c.offer__number}.{c.position}"
+            f' <span class="small text-body-secondary">{escape(c.offer__from_team__key)}</span></td>'
+            f'<td class="small">{escape(truncate(commitment_summary(c), 90))}</td>'
+            f'<td class="small">round {c.resolved_in__number}{p_kept}</td>'
+            f'<td><span class="badge outcome-{escape(c.outcome)}">{escape(Commitment.Outcome(c.outcome).label)}</span>'
+            f"{ruling}</td>"
         )
         if not read_only:
             flip = "broken" if c.outcome == "kept" else "kept"
@@ -213,7 +216,7 @@ def agreement_items(agreements) -> SafeString:
     items = []
     for offer in agreements:
         terms = "".join(
-            f"<li>{escape(truncate(term.summary, 110))}{_OUTCOME_CHIPS.get(term.outcome, '')}</li>"
+            f"<li>{escape(truncate(commitment_summary(term), 110))}{_OUTCOME_CHIPS.get(term.outcome, '')}</li>"
             for term in offer.terms
         )
         items.append(

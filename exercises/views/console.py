@@ -70,9 +70,8 @@ def room_state(exercise: Exercise) -> dict:
         "resolved": Commitment.objects.filter(
             offer__exercise=exercise, outcome__in=[Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN]
         )
-        .select_related("offer__from_team", "resolved_in")
-        .only(*UMPIRE_FIELDS)
-        .order_by("-resolved_in__number", "offer__number", "position"),
+        .order_by("-resolved_in__number", "offer__number", "position")
+        .values_list(*UMPIRE_FIELDS, named=True),
         "observations": exercise.observations.select_related("round", "team").order_by("-created_at", "-pk")[:20],
         "events": exercise.events.order_by("-created_at", "-pk")[:15],
         "revision": exercise.revision,
@@ -88,9 +87,10 @@ def _scenario_injects(exercise: Exercise, injects: list) -> list[dict]:
 
 MATRIX_OFFER_FIELDS = ("number", "status", "specificity", "reciprocity", "from_team")
 
-# What the umpire's table shows of a resolved commitment (Commitment.summary and the ruling).
+# What the umpire's table shows of a resolved commitment (its summary and the ruling): read
+# as value rows, as after ten rounds there are hundreds, each with its offer, team and round.
 UMPIRE_FIELDS = (
-    *("position", "by", "action", "quantity", "unit", "object", "site", "deadline", "text"),
+    *("pk", "position", "by", "action", "quantity", "unit", "object", "site", "deadline", "text"),
     *("outcome", "kept_probability", "overridden", "override_reason"),
     *("offer__number", "offer__from_team__key", "resolved_in__number"),
 )

@@ -62,14 +62,15 @@ def projector_state(request, exercise: Exercise) -> dict:
 
 # What the agreements show of an offer and of its commitments (Commitment.summary, outcome).
 AGREEMENT_FIELDS = ("number", "specificity", "reciprocity", "from_team", "round")
-TERM_FIELDS = ("offer", "position", "by", "action", "quantity", "unit", "object", "site", "deadline", "text", "outcome")
+TERM_FIELDS = ("offer_id", "by", "action", "quantity", "unit", "object", "site", "deadline", "text", "outcome")
 
 
 def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> list[Offer]:
     """Every agreement, newest first, with its parties' keys, round number and commitments.
 
-    Three narrow queries: after ten rounds there are hundreds of agreements, and loading
-    them whole (score details, every commitment's reasons) cost more than the page.
+    Three narrow queries (commitments as value rows): after ten rounds there are hundreds
+    of agreements, and loading them whole (score details, every commitment's reasons) cost
+    more than the page.
     """
     accepted = Offer.objects.filter(exercise=exercise, status=Offer.Status.ACCEPTED)
     offers = list(accepted.only(*AGREEMENT_FIELDS).order_by("-number"))
@@ -81,7 +82,8 @@ def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> l
         "offer_id", "team_id"
     ):
         recipients.setdefault(offer_id, []).append(team_id)
-    for term in Commitment.objects.filter(offer__in=accepted).only(*TERM_FIELDS).order_by("offer_id", "position"):
+    commitments = Commitment.objects.filter(offer__in=accepted).order_by("offer_id", "position")
+    for term in commitments.values_list(*TERM_FIELDS, named=True):
         terms.setdefault(term.offer_id, []).append(term)
     for offer in offers:
         offer.from_key = keys.get(offer.from_team_id, "")
