@@ -93,7 +93,7 @@ def offer_matrix_rows(context) -> SafeString:
 
 _DASH_CELL = '<span class="text-body-secondary small">–</span>'
 _DRAFTING = '<span class="badge drafting">✎ drafting</span>'
-_ROUND_CELL = {
+_THIS_ROUND = {
     True: '<span class="badge submitted">✓ submitted</span>',
     False: '<span class="badge not-submitted">no offer yet</span>',
 }
@@ -116,7 +116,7 @@ def team_rows(context) -> SafeString:
             f"<td>{_DRAFTING if team.drafting else _DASH_CELL}</td>"
             f'<td class="text-end">{team.sent}</td><td class="text-end">{team.received}</td>'
             f'<td class="text-end">{team.answered}{waiting}</td>'
-            f"<td>{_ROUND_CELL[bool(team.sent)] if current else _DASH_CELL}</td>"
+            f"<td>{_THIS_ROUND[bool(team.sent)] if current else _DASH_CELL}</td>"
             f'<td class="text-end">{score}</td></tr>'
         )
     return mark_safe("".join(rows))

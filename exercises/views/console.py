@@ -202,8 +202,8 @@ def console_page(request, exercise, *, inject_form=None, observer_form=None, sta
     )
     keys = fragment_cache_keys(exercise, FRAGMENTS, "console")
     state["live"] = live.page_fragments(live.render_fragments(request, TEMPLATE, FRAGMENTS, state, keys))
-    # A blank news form is the same on every visit until the teams change, and its audience
-    # list costs a widget template per team: from the cache too. Never one with errors.
+    # A blank news form changes only with the exercise (when it ends), and its audience list
+    # costs a widget template per team: from the cache too. Never one with errors.
     form_keys = fragment_cache_keys(exercise, ["write_news"], "console") if inject_form is None else {}
     state["write_news"] = mark_safe(
         live.render_fragments(request, TEMPLATE, ["write_news"], state, form_keys)["write_news"]
