@@ -90,7 +90,7 @@ def _published_elsewhere(exercise_id: int, revision: int) -> None:
 def test_another_workers_change_reaches_a_poll_within_the_local_copys_lifetime(exercise, usa, usa_client, monkeypatch):
     seen = _seen(usa_client, usa)
     now = [1000.0]
-    monkeypatch.setattr(live.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(live, "clock", lambda: now[0])
     live.forget_local()  # copies taken on the real clock
     assert live.team_unchanged(exercise.pk, usa.team_id, seen)  # reads the shared entry once
     _published_elsewhere(exercise.pk, int(seen) + 1)
@@ -103,7 +103,7 @@ def test_another_workers_change_reaches_a_poll_within_the_local_copys_lifetime(e
 
 def test_a_change_made_in_this_worker_is_seen_at_once(exercise, usa, usa_client, monkeypatch):
     seen = _seen(usa_client, usa)
-    monkeypatch.setattr(live.time, "monotonic", lambda: 1000.0)  # the copy never ages
+    monkeypatch.setattr(live, "clock", lambda: 1000.0)  # the copy never ages
     live.forget_local()
     assert live.team_unchanged(exercise.pk, usa.team_id, seen)
     services.start_round(exercise=exercise, actor="t")
@@ -112,7 +112,7 @@ def test_a_change_made_in_this_worker_is_seen_at_once(exercise, usa, usa_client,
 
 
 def test_a_stale_copy_never_moves_the_shared_state_back(exercise, monkeypatch):
-    monkeypatch.setattr(live.time, "monotonic", lambda: 1000.0)
+    monkeypatch.setattr(live, "clock", lambda: 1000.0)
     live.refresh_state(exercise.pk, 5)
     _published_elsewhere(exercise.pk, 7)
     assert live.cached_state(exercise.pk) == (5, None)  # this worker has not looked yet
