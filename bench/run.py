@@ -204,7 +204,8 @@ def _profile(server, directory: str, name: str, seconds: float):
     """py-spy on the gunicorn master and its workers (collapsed stacks, for flame graphs)."""
     Path(directory).mkdir(parents=True, exist_ok=True)
     out = Path(directory) / f"{name}.txt"
-    cmd = ["py-spy", "record", "--pid", str(server.proc.pid), "--subprocesses", "--duration", str(int(seconds))]
+    py_spy = str(Path(sys.executable).parent / "py-spy")  # requirements-dev.txt installs it in the venv
+    cmd = [py_spy, "record", "--pid", str(server.proc.pid), "--subprocesses", "--duration", str(int(seconds))]
     cmd += ["--format", "raw", "--rate", "50", "--nonblocking", "--output", str(out)]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
