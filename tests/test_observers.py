@@ -113,6 +113,25 @@ def test_poll_sends_changes(exercise, observer, observer_client):
     assert response.status_code == 200 and b"Round 1 of 3" in response.content and b"/pause/" not in response.content
 
 
+def test_a_poll_after_an_offer_leaves_out_what_only_exercise_wide_changes_alter(
+    exercise, observer, observer_client, usa, dprk, rok, dprk_client, rok_client
+):
+    from tests.test_views_team import offer_post
+
+    services.start_round(exercise=exercise, actor="t")
+    page = observer_client.get(f"/observe/{observer.token}/").content.decode()
+    rev, at = re.search(r"\?rev=(\d+)&amp;at=(\d+)", page).groups()
+    stale = {"rev": rev, "at": at, "s-umpire": "stale", "s-matrix": "stale"}
+    assert dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows())).status_code == 302
+    # A third team's poll finds the offer was not for it: the revision is recorded as team-scoped.
+    assert rok_client.get(f"/play/{rok.team_id}/poll/", {"rev": rev}).status_code == 204
+    html = observer_client.get(f"/observe/{observer.token}/poll/", stale).content.decode()
+    assert 'id="live-matrix"' in html and 'id="live-umpire"' not in html
+    factories.make_player(exercise, "ROK", "Jun")  # a join: exercise-wide
+    html = observer_client.get(f"/observe/{observer.token}/poll/", stale).content.decode()
+    assert 'id="live-umpire"' in html
+
+
 def test_wrong_methods_get_405(observer, observer_client):
     assert observer_client.post(f"/observe/{observer.token}/").status_code == 405
     assert observer_client.get(f"/observe/{observer.token}/observations/").status_code == 405

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from exercises import live, services
 from exercises.console_forms import ObservationForm
 from exercises.models import Observer
-from exercises.views.console import live_response, room_state
+from exercises.views.console import changed_since, live_response, room_state
 
 TEMPLATE = "exercises/console.html"  # the console's fragments, rendered read-only
 FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "observations", "events"]
@@ -51,7 +51,11 @@ def observer_poll(request, token: str):
     if exercise_id is not None and live.unchanged(request, exercise_id):
         return HttpResponse(status=204)
     observer = observer_for_token(request, token)
-    return live_response(request, TEMPLATE, _state(observer), reverse("observer_poll", args=[token]))
+    state = _state(observer)
+    # As on the console: after offers and answers only, the exercise-wide fragments
+    # (the umpire's table, the news, the notebook) are the ones the page already shows.
+    state["fragment_names"] = changed_since(observer.exercise, FRAGMENTS, request.GET.get("rev", ""))
+    return live_response(request, TEMPLATE, state, reverse("observer_poll", args=[token]))
 
 
 @require_GET
