@@ -348,6 +348,10 @@ class Commitment(models.Model):
         return commitment_summary(self)
 
 
+# What commitment_summary reads: the fields a query loads to show commitments in one line.
+SUMMARY_TERMS = ("by", "action", "quantity", "unit", "object", "site", "deadline", "text")
+
+
 def commitment_summary(terms) -> str:
     """A commitment in one line: who does what, how much, where and by when (or its free text).
 

@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from exercises import access, charts, live, qr, services
 from exercises.console_forms import InjectForm, ObserverForm
-from exercises.models import Commitment, Exercise, Offer, Participant, Response, TeamScore
+from exercises.models import SUMMARY_TERMS, Commitment, Exercise, Offer, Participant, Response, TeamScore
 
 TEMPLATE = "exercises/console.html"
 FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "roster", "observations", "events"]
@@ -40,12 +40,12 @@ def room_state(exercise: Exercise) -> dict:
     rounds = list(exercise.rounds.all())
     current = rounds[-1] if rounds else None
     teams = list(exercise.teams.prefetch_related("participants"))
-    offers, recipients, answers = [], [], set()
+    offers, recipients, answers = [], {}, set()
     if current:
         # Only what the teams table and the matrix show: 300 offers with their score
         # details and messages cost more to load than the whole fragment to render.
         offers = list(current.offers.only(*MATRIX_OFFER_FIELDS).order_by("number"))
-        recipients = Offer.recipients.through.objects.filter(offer__round=current).values_list("offer_id", "team_id")
+        recipients = recipient_ids(current.offers.all())
         answers = set(Response.objects.filter(offer__round=current).values_list("offer_id", "team_id"))
     latest_closed = next((r for r in reversed(rounds) if r.is_closed), None)
     scores = {s.team_id: s for s in TeamScore.objects.filter(round=latest_closed)} if latest_closed else {}
@@ -90,10 +90,20 @@ MATRIX_OFFER_FIELDS = ("number", "status", "specificity", "reciprocity", "from_t
 # What the umpire's table shows of a resolved commitment (its summary and the ruling): read
 # as value rows, as after ten rounds there are hundreds, each with its offer, team and round.
 UMPIRE_FIELDS = (
-    *("pk", "position", "by", "action", "quantity", "unit", "object", "site", "deadline", "text"),
+    *("pk", "position", *SUMMARY_TERMS),
     *("outcome", "kept_probability", "overridden", "override_reason"),
     *("offer__number", "offer__from_team__key", "resolved_in__number"),
 )
+
+
+def recipient_ids(offers) -> dict[int, list[int]]:
+    """Offer id -> its recipients' team ids, for the offers of a queryset, in one query without Team rows."""
+    found = {}
+    for offer_id, team_id in Offer.recipients.through.objects.filter(offer__in=offers).values_list(
+        "offer_id", "team_id"
+    ):
+        found.setdefault(offer_id, []).append(team_id)
+    return found
 
 
 def _annotate_teams(teams, offers, recipients, answers, scores) -> dict[tuple[int, int], list[Offer]]:
@@ -112,14 +122,11 @@ def _annotate_teams(teams, offers, recipients, answers, scores) -> dict[tuple[in
         team.drafting = any(p.drafting_at and now - p.drafting_at < drafting for p in team.players)
         team.sent = team.received = team.answered = team.waiting = 0
         team.score = scores.get(team.pk)
-    received_by = {}
-    for offer_id, team_id in recipients:
-        received_by.setdefault(offer_id, []).append(team_id)
     cells = {}
     for offer in offers:  # by number, so every cell lists its offers in order
         if sender := by_pk.get(offer.from_team_id):
             sender.sent += 1
-        for team_id in received_by.get(offer.pk, ()):
+        for team_id in recipients.get(offer.pk, ()):
             cells.setdefault((offer.from_team_id, team_id), []).append(offer)
             if (team := by_pk.get(team_id)) is None:
                 continue

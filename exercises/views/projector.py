@@ -11,8 +11,8 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from exercises import access, live, qr, services
-from exercises.models import Commitment, Exercise, Inject, Offer, Round, Team, TeamScore
-from exercises.views.console import live_response
+from exercises.models import SUMMARY_TERMS, Commitment, Exercise, Inject, Offer, Round, Team, TeamScore
+from exercises.views.console import live_response, recipient_ids
 
 TEMPLATE = "exercises/projector.html"
 FRAGMENTS = ["header", "inject", "agreements", "leaderboard", "join"]
@@ -62,7 +62,7 @@ def projector_state(request, exercise: Exercise) -> dict:
 
 # What the agreements show of an offer and of its commitments (Commitment.summary, outcome).
 AGREEMENT_FIELDS = ("number", "specificity", "reciprocity", "from_team", "round")
-TERM_FIELDS = ("offer_id", "by", "action", "quantity", "unit", "object", "site", "deadline", "text", "outcome")
+TERM_FIELDS = ("offer_id", *SUMMARY_TERMS, "outcome")
 
 
 def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> list[Offer]:
@@ -77,11 +77,7 @@ def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> l
     keys = {team.pk: team.key for team in teams}
     rank = {team.pk: i for i, team in enumerate(teams)}  # the teams' own order, as Team.Meta says
     numbers = {r.pk: r.number for r in rounds}
-    recipients, terms = {}, {}
-    for offer_id, team_id in Offer.recipients.through.objects.filter(offer__in=accepted).values_list(
-        "offer_id", "team_id"
-    ):
-        recipients.setdefault(offer_id, []).append(team_id)
+    recipients, terms = recipient_ids(accepted), {}
     commitments = Commitment.objects.filter(offer__in=accepted).order_by("offer_id", "position")
     for term in commitments.values_list(*TERM_FIELDS, named=True):
         terms.setdefault(term.offer_id, []).append(term)
