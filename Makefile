@@ -54,6 +54,8 @@ test: install system-packages lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## bench: the benchmark suite (never part of make test); writes bench/results/. BENCH_ARGS="--quick --db sqlite"
+# The first run also installs oTree 6.0.15 (the peer) from PyPI into bench/.otree-venv with the Python
+# scripts/find-python picks (PYTHON=... too); without PyPI the other benchmarks run and the table says why.
 BENCH_ARGS ?=
 bench: install
 	@command -v wrk >/dev/null 2>&1 || scripts/ensure-system-packages wrk || echo "wrk missing: the throughput benchmark falls back to the Python client"

@@ -11,6 +11,7 @@ Never part of `make test`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib
 import json
@@ -28,6 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 RESULTS = HERE / "results"
+# "poll" is the throughput comparison: /healthz, the unchanged poll, the team room, oTree's page.
 NAMES = ("rules", "report", "poll", "classroom", "big", "memory")
 
 
@@ -39,6 +41,7 @@ def parse_args(argv=None):
     parser.add_argument("--classroom-seconds", type=float, default=None, help="override the classroom duration")
     parser.add_argument("--profile", metavar="DIR", help="py-spy the server during the classroom (collapsed stacks)")
     parser.add_argument("--no-save", action="store_true", help="print the table but write no results file")
+    parser.add_argument("--no-otree", action="store_true", help="leave out the peer (oTree's participant page)")
     return parser.parse_args(argv)
 
 
@@ -131,8 +134,50 @@ def bench_report(quick: bool) -> dict:
     return result
 
 
-def server_benchmarks(db: str, quick: bool, only: set[str], classroom_seconds: float | None, profile=None) -> dict:
-    from scenarios import big_pages, classroom, poll_vs_healthz
+def prepare_peer(skip: bool) -> dict:
+    """oTree's own virtual environment, installed once (PyPI); unavailable with a reason otherwise."""
+    from peer import OTREE_VERSION, PeerUnavailable, ensure_venv
+
+    if skip:
+        return {"version": OTREE_VERSION, "unavailable": "left out (--no-otree)"}
+    print(f"oTree {OTREE_VERSION} for the peer benchmark ...", flush=True)
+    started = time.perf_counter()
+    try:
+        venv = ensure_venv()
+    except PeerUnavailable as err:
+        print(f"oTree is unavailable, the other benchmarks run without it: {err}", flush=True)
+        return {"version": OTREE_VERSION, "unavailable": str(err)}
+    return {"version": OTREE_VERSION, "venv": str(venv), "ready_seconds": round(time.perf_counter() - started, 1)}
+
+
+def poll_and_peer(server, db: str, quick: bool, peer_info: dict) -> dict:
+    """/healthz, the unchanged poll, the team room and oTree's page, alternated on one machine."""
+    from peer import OTreeServer
+    from scenarios import throughput, throughput_targets
+
+    demo = server.seed(teams=6)  # the demo's six delegations, as in issue 15's measurement
+    seconds, repetitions = (3, 2) if quick else (8, 5)
+    reason = peer_info.get("unavailable")
+    with contextlib.ExitStack() as stack:
+        peer = None
+        if reason is None:
+            try:
+                peer = stack.enter_context(OTreeServer(db, Path(peer_info["venv"])))
+            except Exception as err:  # noqa: BLE001 - the peer must not take our own figures down
+                reason = f"oTree could not serve its page: {err}"
+                print(f"{reason}; measuring without it", flush=True)
+        result = throughput(throughput_targets(server, demo, peer), seconds=seconds, repetitions=repetitions)
+    if peer is None:
+        result["otree_unavailable"] = reason
+    else:
+        result["otree_database"] = "SQLite" if db == "sqlite" else "PostgreSQL (oTree has no cache to put in Redis)"
+    return result
+
+
+def server_benchmarks(
+    db: str, quick: bool, only: set[str], classroom_seconds: float | None, profile=None, peer_info=None
+) -> dict:
+    from scenarios import big_pages, classroom
     from server import BenchServer
 
     out: dict = {}
@@ -147,12 +192,8 @@ def server_benchmarks(db: str, quick: bool, only: set[str], classroom_seconds: f
     if only & {"poll", "classroom", "memory"}:
         with BenchServer(db) as server:
             out["server"] = {"workers": len(server.worker_pids())}
-            small = server.seed(teams=4)
             if "poll" in only:
-                guarded(
-                    "poll",
-                    lambda: poll_vs_healthz(server, small, seconds=3 if quick else 8, repetitions=2 if quick else 5),
-                )
+                guarded("poll", lambda: poll_and_peer(server, db, quick, peer_info or {"unavailable": "not prepared"}))
             if only & {"classroom", "memory"}:
                 seed = server.seed(teams=60)
                 seconds = classroom_seconds or (20 if quick else 60)
@@ -261,8 +302,7 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
     for db, res in results.get("servers", {}).items():
         poll = res.get("poll")
         if poll:
-            value = poll.get("error") or f"ratio {poll['ratio']} ({poll['poll_rps']} / {poll['healthz_rps']} req/s)"
-            table.append((f"[{db}] unchanged poll vs /healthz", value, ">= 0.8", _mark(poll.get("pass"))))
+            table += poll_rows(db, poll)
         room = res.get("classroom")
         if room:
             value = room.get("error") or (
@@ -299,6 +339,37 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
     return table
 
 
+def poll_rows(db: str, poll: dict) -> list[tuple[str, str, str, str]]:
+    """The unchanged poll against /healthz, and the team room and the poll against oTree's page."""
+    if "error" in poll:
+        return [(f"[{db}] unchanged poll vs /healthz", poll["error"], ">= 0.8", "FAIL")]
+    table = [
+        (
+            f"[{db}] unchanged poll vs /healthz",
+            f"ratio {poll['ratio']} ({poll['poll_rps']:,} / {poll['healthz_rps']:,} req/s)",
+            poll["target"],
+            _mark(poll.get("pass")),
+        )
+    ]
+    for label, ours, key in (
+        ("team room vs oTree page", "room", "room_vs_otree"),
+        ("unchanged poll vs oTree page", "poll", "poll_vs_otree"),
+    ):
+        if key in poll:
+            value = f"{poll[key]}x ({poll[ours + '_rps']:,} / {poll['otree_rps']:,} req/s)"
+            table.append((f"[{db}] {label}", value, poll[key + "_target"], _mark(poll[key + "_pass"])))
+        else:
+            table.append((f"[{db}] {label}", "not measured: oTree unavailable (below)", "", "n/a"))
+    return table
+
+
+def peer_notes(results: dict) -> list[str]:
+    """Why oTree's page was not measured, once per reason, for under the table."""
+    reasons = [results.get("otree", {}).get("unavailable")]
+    reasons += [res.get("poll", {}).get("otree_unavailable") for res in results.get("servers", {}).values()]
+    return [f"oTree: {r}" for r in dict.fromkeys(r for r in reasons if r)]
+
+
 def print_table(table) -> None:
     widths = [max(len(str(r[i])) for r in table + [("what", "measured", "target", "")]) for i in range(4)]
     line = " | ".join(h.ljust(w) for h, w in zip(("what", "measured", "target", ""), widths, strict=True))
@@ -325,16 +396,22 @@ def main(argv=None) -> int:
         except Exception as err:  # noqa: BLE001
             traceback.print_exc()
             results["report"] = {"error": repr(err), "pass": False}
+    if "poll" in only:
+        results["otree"] = prepare_peer(args.no_otree)
     results["servers"] = {}
     for db in dbs:
         print(f"server benchmarks on {db} ...", flush=True)
-        results["servers"][db] = server_benchmarks(db, args.quick, only, args.classroom_seconds, args.profile)
+        results["servers"][db] = server_benchmarks(
+            db, args.quick, only, args.classroom_seconds, args.profile, results.get("otree")
+        )
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["seconds"] = round(time.perf_counter() - started, 1)
     table = rows(results)
     results["table"] = [dict(zip(("what", "measured", "target", "result"), r, strict=True)) for r in table]
     print()
     print_table(table)
+    for note in peer_notes(results):
+        print(note)
     print(
         f"\n{results['seconds']} s; load average {results['machine']['load_average_at_start']} -> {results['machine']['load_average_at_end']}"
     )

@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 
 from loadclient import Browser, LoadError, attr_url, csrf_token, join_team, login, percentile, stamps
 
@@ -74,7 +75,17 @@ def team_id_of(team: dict) -> int:
     return int(re.search(r"/play/(\d+)/", team["room_url"]).group(1))
 
 
-# --- unchanged poll vs /healthz ------------------------------------------------------------------
+# --- throughput: /healthz, the unchanged poll, the team room and oTree's page, alternated ---------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One URL that wrk loads: on our server, or on the peer (oTree) when `port` is the peer's."""
+
+    name: str
+    port: int
+    path: str
+    cookie: str | None = None
 
 
 def _wrk(url: str, seconds: float, connections: int, cookie: str | None) -> dict:
@@ -109,49 +120,92 @@ async def _python_rps(port: int, path: str, seconds: float, connections: int, co
     return {"rps": done / (time.perf_counter() - start), "non_2xx": bad, "socket_errors": ""}
 
 
-def poll_vs_healthz(server, seed: dict, *, seconds: float, repetitions: int, connections: int = 16) -> dict:
-    """Requests/s of an unchanged team poll and of /healthz, alternated on the same server."""
-    team = seed["teams"][0]
+async def _seated_player(server, seed: dict) -> tuple[Browser, int, str]:
+    """The facilitator starts round 1 through the console; a player joins and loads the room."""
+    exercise_id = seed["exercise"]["id"]
+    facilitator = await login(server.port, seed["facilitator"]["username"], seed["facilitator"]["password"])
+    console = await facilitator.get(f"/exercises/{exercise_id}/")
+    start = await facilitator.post(
+        f"/exercises/{exercise_id}/rounds/start/", {"csrfmiddlewaretoken": csrf_token(console.text)}
+    )
+    if start.status != 302:
+        raise LoadError(f"starting the round answered {start.status}")
+    browser, team_id = await join_team(server.port, seed["teams"][0]["code"], "Bench player")
+    room = await browser.get(f"/play/{team_id}/")
+    if room.status != 200:
+        raise LoadError(f"the team room answered {room.status}")
+    poll_url = attr_url(room.text, r"/poll/")
+    check = await browser.get(poll_url)
+    if check.status != 204:
+        raise LoadError(f"the unchanged poll answered {check.status}, not 204")
+    return browser, team_id, poll_url
 
-    async def seat():
-        browser, team_id = await join_team(server.port, team["code"], "Bench poller")
-        room = await browser.get(f"/play/{team_id}/")
-        poll_url = attr_url(room.text, r"/poll/")
-        check = await browser.get(poll_url)
-        return browser, poll_url, check.status
 
-    browser, poll_url, status = asyncio.run(seat())
-    if status != 204:
-        raise LoadError(f"the unchanged poll answered {status}, not 204")
+def throughput_targets(server, seed: dict, peer=None) -> list[Target]:
+    """What a seated player's browser loads, next to /healthz and (when there) oTree's page."""
+    browser, team_id, poll_url = asyncio.run(_seated_player(server, seed))
     cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    targets = [
+        Target("healthz", server.port, "/healthz"),
+        Target("poll", server.port, poll_url, cookie),
+        Target("room", server.port, f"/play/{team_id}/", cookie),
+    ]
+    if peer is not None:
+        targets.append(Target("otree", peer.port, peer.page_path))
+    return targets
+
+
+def throughput(targets: list[Target], *, seconds: float, repetitions: int, connections: int = 16) -> dict:
+    """Requests/s of every target, alternated: each repetition loads each target in turn."""
     use_wrk = shutil.which("wrk") is not None
-    base = f"http://127.0.0.1:{server.port}"
-    runs = {"healthz": [], "poll": []}
+    runs: dict[str, list[float]] = {t.name: [] for t in targets}
     problems = []
     for _ in range(repetitions):
-        for name, path, c in (("healthz", "/healthz", None), ("poll", poll_url, cookie)):
+        for t in targets:
             if use_wrk:
-                result = _wrk(base + path, seconds, connections, c)
+                result = _wrk(f"http://127.0.0.1:{t.port}{t.path}", seconds, connections, t.cookie)
             else:
-                result = asyncio.run(_python_rps(server.port, path, seconds, connections, c))
-            runs[name].append(result["rps"])
+                result = asyncio.run(_python_rps(t.port, t.path, seconds, connections, t.cookie))
+            runs[t.name].append(result["rps"])
             if result["non_2xx"] or result["socket_errors"]:
-                problems.append(f"{name}: {result}")
-    healthz, poll = statistics.median(runs["healthz"]), statistics.median(runs["poll"])
+                problems.append(f"{t.name}: {result}")
     return {
         "tool": "wrk" if use_wrk else "python",
         "connections": connections,
         "seconds_each": seconds,
         "repetitions": repetitions,
-        "healthz_rps": round(healthz),
-        "poll_rps": round(poll),
-        "healthz_runs": [round(r) for r in runs["healthz"]],
-        "poll_runs": [round(r) for r in runs["poll"]],
-        "ratio": round(poll / healthz, 3),
-        "problems": problems,
-        "target": ">= 0.8",
-        "pass": poll / healthz >= 0.8 and not problems,
+        "paths": {t.name: t.path for t in targets},
+        "runs": {name: [round(r, 1) for r in rs] for name, rs in runs.items()},
+        **judge_throughput({name: statistics.median(rs) for name, rs in runs.items()}, problems),
     }
+
+
+# Targets of docs/performance.md and issue 15.
+POLL_VS_HEALTHZ = 0.8
+ROOM_VS_OTREE, ROOM_VS_OTREE_GOAL = 3.0, 10.0
+POLL_VS_OTREE = 25.0
+
+
+def judge_throughput(rps: dict[str, float], problems: list[str]) -> dict:
+    """Medians, the three ratios and whether each meets its target (None: oTree was not measured)."""
+    clean = {name: not any(p.startswith(name + ":") for p in problems) for name in rps}
+    out = {f"{name}_rps": round(value) for name, value in rps.items()}
+    out["problems"] = problems
+    out["ratio"] = round(rps["poll"] / rps["healthz"], 3)
+    out["target"] = f">= {POLL_VS_HEALTHZ}"
+    out["pass"] = out["ratio"] >= POLL_VS_HEALTHZ and clean["poll"] and clean["healthz"]
+    otree = rps.get("otree")
+    if otree:
+        room_ratio, poll_ratio = rps["room"] / otree, rps["poll"] / otree
+        fair = clean["otree"]
+        out["room_vs_otree"] = round(room_ratio, 2)
+        out["room_vs_otree_target"] = f">= {ROOM_VS_OTREE:g}x (goal {ROOM_VS_OTREE_GOAL:g}x)"
+        out["room_vs_otree_pass"] = room_ratio >= ROOM_VS_OTREE and fair and clean["room"]
+        out["room_vs_otree_goal_met"] = room_ratio >= ROOM_VS_OTREE_GOAL and fair and clean["room"]
+        out["poll_vs_otree"] = round(poll_ratio, 1)
+        out["poll_vs_otree_target"] = f">= {POLL_VS_OTREE:g}x"
+        out["poll_vs_otree_pass"] = poll_ratio >= POLL_VS_OTREE and fair and clean["poll"]
+    return out
 
 
 # --- the classroom ---------------------------------------------------------------------------------

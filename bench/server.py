@@ -2,7 +2,8 @@
 
 SQLite: a new temporary file, local-memory cache (as `make serve` out of the box).
 PostgreSQL: a database `tabletop_bench` created and dropped here (never `test`), with
-the Redis cache on database 1, as a department-wide deployment would run.
+the Redis cache on database 1, as a department-wide deployment would run
+(BENCH_PG_DB and BENCH_REDIS_URL change both).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "tabletop_bench"
-REDIS_URL = "redis://127.0.0.1:6379/1"
+# Overridable so that two worktrees can benchmark on one machine without dropping each other's database.
+PG_BENCH_DB = os.environ.get("BENCH_PG_DB", "tabletop_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 
 def free_port() -> int:
