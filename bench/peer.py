@@ -13,6 +13,7 @@ and the other benchmarks run without it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -239,7 +240,7 @@ class OTreeServer:
             with psycopg.connect(self._env()["DATABASE_URL"]) as conn:
                 row = conn.execute(query).fetchone()
         else:
-            with sqlite3.connect(self.project / "db.sqlite3") as conn:
+            with contextlib.closing(sqlite3.connect(self.project / "db.sqlite3")) as conn:
                 row = conn.execute(query).fetchone()
         if not row:
             raise PeerUnavailable("otree create_session made no participant")
