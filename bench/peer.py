@@ -26,7 +26,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from server import PG_BENCH_DB, _pg_admin, free_port
+from server import PG_BENCH_DB, drop_pg_database, free_port, recreate_pg_database
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -205,8 +205,7 @@ class OTreeServer:
 
     def _start(self) -> None:
         if self.db == "postgres":
-            _pg_admin(f"DROP DATABASE IF EXISTS {self.pg_db} WITH (FORCE)")
-            _pg_admin(f"CREATE DATABASE {self.pg_db}")
+            recreate_pg_database(self.pg_db)
         otree = str(self.venv / "bin" / "otree")
         out = subprocess.run(
             [otree, "create_session", SESSION_CONFIG, "1"],
@@ -268,10 +267,7 @@ class OTreeServer:
     def __exit__(self, *exc) -> None:
         self.stop()
         if self.db == "postgres":
-            try:
-                _pg_admin(f"DROP DATABASE IF EXISTS {self.pg_db} WITH (FORCE)")
-            except Exception as err:  # noqa: BLE001 - cleanup must not hide the real error
-                print(f"warning: could not drop {self.pg_db}: {err}", file=sys.stderr)
+            drop_pg_database(self.pg_db)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def stop(self) -> None:

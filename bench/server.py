@@ -41,6 +41,19 @@ def _pg_admin(sql: str) -> None:
         conn.execute(sql)
 
 
+def recreate_pg_database(name: str) -> None:
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _pg_admin(f"CREATE DATABASE {name}")
+
+
+def drop_pg_database(name: str) -> None:
+    """Cleanup: a failure is a warning, never an exception that would hide the real error."""
+    try:
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    except Exception as err:  # noqa: BLE001
+        print(f"warning: could not drop {name}: {err}", file=sys.stderr)
+
+
 class BenchServer:
     """with BenchServer("sqlite") as server: server.manage("seed_demo", ...); server.port"""
 
@@ -79,8 +92,7 @@ class BenchServer:
 
     def __enter__(self) -> BenchServer:
         if self.db == "postgres":
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            _pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
+            recreate_pg_database(PG_BENCH_DB)
         self.manage("migrate", "--noinput", "--verbosity", "0")
         self.start()
         return self
@@ -88,10 +100,7 @@ class BenchServer:
     def __exit__(self, *exc) -> None:
         self.stop()
         if self.db == "postgres":
-            try:
-                _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            except Exception as err:  # noqa: BLE001 - cleanup must not hide the real error
-                print(f"warning: could not drop {PG_BENCH_DB}: {err}", file=sys.stderr)
+            drop_pg_database(PG_BENCH_DB)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def start(self) -> None:
