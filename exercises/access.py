@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from exercises.models import Exercise, Participant
+from exercises.models import Event, Exercise, Participant
 
 SEATS = "seats"  # session key: {team_id: [participant_id, exercise_id]}
 SEEN_EVERY_SECONDS = 10
@@ -84,6 +84,24 @@ def follow_move(request, team_id: int) -> int | None:
     seats[str(new_team_id)] = [found.participant_id, found.exercise_id]
     request.session[SEATS] = seats
     return new_team_id
+
+
+def removal(request, team_id: int) -> Event | None:
+    """The facilitator's removal of the player seated on this team in this browser, if that is why the seat is gone."""
+    found = seat(request, team_id)
+    if found is None:
+        return None
+    return (
+        Event.objects.filter(
+            exercise_id=found.exercise_id,
+            team_id=team_id,
+            kind=Event.Kind.PLAYER_REMOVED,
+            details__participant=found.participant_id,
+        )
+        .select_related("team", "exercise")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def mark_seen(participant: Participant, *, drafting: bool = False) -> None:

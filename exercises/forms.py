@@ -114,10 +114,18 @@ class OfferForm(forms.Form):
 _POSITIONS = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
 
 
+# Only the exercise's teams can make or receive a commitment (their keys are the choices).
+NOT_PLAYING = {
+    "invalid_choice": "%(value)s is not a team in this exercise: only its teams can make or receive a commitment."
+}
+
+
 class CommitmentForm(forms.Form):
     kind = forms.ChoiceField(label="From the catalogue", required=False)
-    by = forms.ChoiceField(label="Who commits")
-    to = forms.MultipleChoiceField(label="For whom", required=False, widget=forms.CheckboxSelectMultiple)
+    by = forms.ChoiceField(label="Who commits", error_messages=NOT_PLAYING)
+    to = forms.MultipleChoiceField(
+        label="For whom", required=False, widget=forms.CheckboxSelectMultiple, error_messages=NOT_PLAYING
+    )
     action = forms.CharField(max_length=200, required=False, help_text="A concrete verb: freeze, dismantle, allow…")
     object = forms.CharField(max_length=300, required=False, help_text="Exactly what is covered.")
     quantity = forms.CharField(max_length=50, required=False)

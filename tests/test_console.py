@@ -265,8 +265,8 @@ def test_it_pauses_and_resumes_the_round(facilitator_client, exercise, usa, dprk
     assert b"paused" in response.content
     round_ = exercise.rounds.get()
     assert round_.status == Round.Status.PAUSED and round_.deadline is None
-    refused = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
-    assert refused.status_code == 409 and b"paused the round" in refused.content
+    refused = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()), follow=True)
+    assert refused.redirect_chain[0][1] == 302 and b"paused the round" in refused.content
     room = dprk_client.get(f"/play/{dprk.team_id}/").content.decode()
     assert 'data-status="paused"' in room and "The facilitator has paused the round" in room
     facilitator_client.post(f"/exercises/{exercise.pk}/rounds/1/resume/")
@@ -479,8 +479,9 @@ def test_a_removed_player_loses_the_seat_at_once(facilitator_client, exercise, u
     facilitator_client.post(f"/exercises/{exercise.pk}/players/{usa.pk}/remove/")
     assert not Participant.objects.filter(pk=usa.pk).exists()
     assert Event.objects.filter(kind=Event.Kind.PLAYER_REMOVED, details__name="Ann").exists()
-    assert usa_client.get(f"/play/{usa.team_id}/").status_code == 404
-    assert usa_client.get(f"/play/{usa.team_id}/poll/?rev=0").status_code == 404
+    room = usa_client.get(f"/play/{usa.team_id}/")
+    assert room.status_code == 403 and b"You were removed from the team" in room.content
+    assert usa_client.get(f"/play/{usa.team_id}/poll/?rev=0")["HX-Redirect"] == f"/play/{usa.team_id}/"
 
 
 # --- who may do what -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from exercises.models import Commitment, Exercise, ImprovementItem, Observation, Observer, Offer, Response
 from exercises.reports import charts, lesson
-from exercises.reports.data import build_report, counter_changes
+from exercises.reports.data import build_report
 from exercises.reports.render import render_pdf, report_context
 from tests import factories
 
@@ -159,9 +159,11 @@ def test_counters_are_shown_as_what_changed(db, facilitator):
     report = build_report(exercise)
     row = next(o for o in report.offers if o.number == counter.number)
     assert row.parent_number == parent.number
-    assert "1 deadline: “within 30 days” → “within 90 days”" in row.changes
-    assert row.changes[-1].startswith("S ")
-    assert counter_changes(row, row)[:-1] == []
+    assert "1 by when: “within 30 days” → “within 90 days”" in row.changes
+    assert row.changes[-1].startswith("specificity ")
+    (changed,) = row.diff.changed
+    assert [(t.label, t.before, t.after) for t in changed.terms] == [("by when", "within 30 days", "within 90 days")]
+    assert row.diff.unchanged == 1
 
 
 def test_observations_appear_by_round_and_team(played, facilitator_page):

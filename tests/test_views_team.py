@@ -142,10 +142,36 @@ def test_a_late_offer_is_refused_and_the_draft_kept(exercise, usa, dprk, dprk_cl
         services.start_round(exercise=exercise, actor="t")
         clock.shift(timedelta(minutes=11))
         response = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(factories.specific_rows()))
-    assert response.status_code == 409
-    text = response.content.decode()
-    assert "has closed" in text and "Yongbyon" in text  # the draft is still in the form
+        assert response.status_code == 302 and response["Location"] == f"/play/{dprk.team_id}/#composer-heading"
+        text = dprk_client.get(f"/play/{dprk.team_id}/").content.decode()
+    assert "has closed" in text and 'value="Yongbyon"' in text  # the draft is still in the form
     assert not Offer.objects.exists()
+
+
+def test_a_reload_after_a_refused_send_sends_nothing_and_keeps_the_draft(exercise, usa, dprk, dprk_client):
+    """Defect 6: refused before round 1, then a reload once round 1 is open must not send it."""
+    room = f"/play/{dprk.team_id}/"
+    response = dprk_client.post(f"{room}offers/", offer_post(factories.specific_rows(), token="refused-1"))
+    # Post/redirect/get: the browser ends on the room, a GET, so a reload cannot post again.
+    assert response.status_code == 302 and response["Location"].startswith(room)
+    first = dprk_client.get(room).content.decode()
+    assert "No round is open yet" in first and 'value="Yongbyon"' in first and 'value="refused-1"' in first
+    services.start_round(exercise=exercise, actor="t")
+    reloaded = dprk_client.get(room).content.decode()
+    assert not Offer.objects.exists()
+    assert 'value="Yongbyon"' in reloaded and "has not been sent" in reloaded  # kept, not lost
+    assert "No round is open yet" not in reloaded  # the old reason is not repeated once the round opened
+    # Sending the kept draft now works once; the room then forgets it.
+    dprk_client.post(f"{room}offers/", offer_post(factories.specific_rows(), token="refused-1"))
+    assert Offer.objects.count() == 1
+    assert 'value="Yongbyon"' not in dprk_client.get(room).content.decode()
+
+
+def test_a_kept_draft_can_be_discarded(exercise, usa, dprk, dprk_client):
+    room = f"/play/{dprk.team_id}/"
+    dprk_client.post(f"{room}offers/", offer_post(factories.specific_rows()))
+    assert dprk_client.get(f"{room}?discard=draft").status_code == 302
+    assert 'value="Yongbyon"' not in dprk_client.get(room).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -155,7 +181,7 @@ def test_a_late_offer_is_refused_and_the_draft_kept(exercise, usa, dprk, dprk_cl
         ([{"by": "DPRK", "action": "freeze", "conditional_on": [5]}], {}, "There is no commitment no. 5"),
         ([{"by": "DPRK", "action": "freeze", "conditional_on": [1]}], {}, "cannot be conditional on itself"),
         ([{"by": "DPRK", "to": ["DPRK"], "action": "freeze"}], {}, "cannot commit to itself"),
-        ([{"by": "MARS", "action": "freeze"}], {}, "Select a valid choice"),
+        ([{"by": "MARS", "action": "freeze"}], {}, "MARS is not a team in this exercise"),
         ([{"by": "DPRK", "action": "freeze", "phase": "-3"}], {}, "greater than or equal to 1"),
         ([{"by": "DPRK", "action": "x" * 300}], {}, "at most 200 characters"),
     ],
@@ -290,3 +316,64 @@ def test_the_room_warns_a_team_of_its_conflicting_promises(exercise, usa, dprk):
     factories.send_offer(china, [dprk.team], [{"by": "China", "to": ["DPRK"], "kind": "sectoral-relief"}])
     assert b"Conflicting promises" in player_client(china).get(f"/play/{china.team_id}/").content
     assert b"Conflicting promises" not in player_client(usa).get(f"/play/{usa.team_id}/").content
+
+
+# --- only the exercise's teams (defect 2) -----------------------------------------------------
+
+
+def test_who_commits_and_for_whom_list_only_the_exercises_teams(exercise, dprk, dprk_client):
+    """The default exercise plays USA, DPRK, ROK and China: Russia and Japan are not offered."""
+    page = dprk_client.get(f"/play/{dprk.team_id}/").content.decode()
+    by_options = re.findall(r'<option value="([^"]*)"', page.split('name="c-0-by"')[1].split("</select>")[0])
+    to_boxes = re.findall(r'name="c-0-to" value="([^"]*)"', page)
+    assert by_options == ["USA", "DPRK", "ROK", "China"]
+    assert to_boxes == ["USA", "DPRK", "ROK", "China"]
+
+
+def test_an_offer_naming_a_team_not_in_the_exercise_is_refused_inline(exercise, usa, dprk, dprk_client):
+    services.start_round(exercise=exercise, actor="t")
+    rows = [{"by": "Russia", "to": ["DPRK"], "action": "ship", "quantity": "50,000", "unit": "t", "object": "fuel oil"}]
+    response = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(rows))
+    assert response.status_code == 400
+    assert "Russia is not a team in this exercise" in response.content.decode()
+    rows = [{"by": "DPRK", "to": ["Japan"], "action": "freeze", "object": "enrichment"}]
+    response = dprk_client.post(f"/play/{dprk.team_id}/offers/", offer_post(rows, token="tok-2"))
+    assert response.status_code == 400 and "Japan is not a team in this exercise" in response.content.decode()
+    assert not Offer.objects.exists()
+
+
+def test_a_catalogue_pick_fills_only_playing_teams(facilitator):
+    """An item the USA or ROK may give, picked in a game without the USA: ROK is the giver."""
+    exercise = factories.make_exercise(facilitator, teams=("DPRK", "ROK", "China"))
+    dprk = factories.make_player(exercise, "DPRK", "Kim")
+    item = next(i for i in exercise.scenario["catalogue"] if i.get("by") == ["USA", "ROK"])
+    data = offer_post([{"by": "DPRK", "kind": item["key"]}], recipients=["ROK"])
+    page = player_client(dprk).post(f"/play/{dprk.team_id}/composer/", data, HTTP_HX_REQUEST="true").content.decode()
+    by_select = page.split('name="c-0-by"')[1].split("</select>")[0]
+    assert '<option value="ROK" selected>' in by_select
+    usa_only = [i for i in exercise.scenario["catalogue"] if i.get("by") == ["USA"]]
+    assert usa_only and f'value="{usa_only[0]["key"]}"' not in page  # nobody playing could give it
+
+
+# --- a removed player is told (defect 4) -------------------------------------------------------
+
+
+def test_a_removed_player_is_told_on_reload_poll_and_click(exercise, usa, usa_client):
+    room = f"/play/{usa.team_id}/"
+    services.remove_participant(participant=usa, actor="facilitator alice")
+    page = usa_client.get(room)
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "You were removed from the team" in text and "United States" in text and exercise.title in text
+    assert 'hx-trigger="every' not in text  # the page does not poll
+    poll = usa_client.get(f"{room}poll/?rev=1")
+    assert poll.status_code == 200 and poll["HX-Redirect"] == room  # the open page goes to the notice
+    preview = usa_client.post(f"{room}preview/", offer_post([]), HTTP_HX_REQUEST="true")
+    assert preview["HX-Redirect"] == room
+    send = usa_client.post(f"{room}offers/", offer_post(factories.specific_rows("USA", "DPRK"), recipients=["DPRK"]))
+    assert send.status_code == 403 and not Offer.objects.exists()
+
+
+def test_a_player_never_seated_here_still_gets_404(exercise, usa, dprk, usa_client):
+    services.remove_participant(participant=dprk, actor="facilitator alice")
+    assert usa_client.get(f"/play/{dprk.team_id}/").status_code == 404

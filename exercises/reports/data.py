@@ -19,6 +19,7 @@ from statistics import mean
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from exercises import offer_diff
 from exercises.models import (
     COMMITMENT_TERMS,
     Commitment,
@@ -31,6 +32,7 @@ from exercises.models import (
     Response,
     TeamScore,
 )
+from exercises.offer_diff import OfferDiff
 from exercises.reports import lesson
 from exercises.text import render_markdown
 
@@ -126,7 +128,7 @@ class OfferRow:
     main_reasons: list[str]
     message: str
     parent_number: int | None
-    changes: list[str]
+    diff: OfferDiff | None  # what this counter changed against its parent (offer_diff.py)
     responses: list[ResponseRow]
     commitments: list[CommitmentRow]
     created_at: datetime
@@ -135,6 +137,11 @@ class OfferRow:
     @property
     def is_agreement(self) -> bool:
         return self.status == Offer.Status.ACCEPTED
+
+    @property
+    def changes(self) -> list[str]:
+        """The diff in short lines (data files, the PDF); empty for an offer that counters nothing."""
+        return self.diff.lines() if self.diff is not None else []
 
     def _outcomes(self, outcome: str) -> int:
         return sum(c.outcome == outcome for c in self.commitments)
@@ -325,11 +332,9 @@ def build_report(exercise: Exercise, *, debrief: bool = False) -> Report:
     number_by_id = {o.pk: o.number for o in offers}
     offer_rows = [_offer_row(o, team_by_id, round_number, number_by_id, debrief) for o in offers]
     by_number = {o.number: o for o in offer_rows}
-    for row, offer in zip(offer_rows, offers, strict=True):
-        if row.parent_number and row.parent_number in by_number:
-            row.changes = counter_changes(by_number[row.parent_number], row)
-        elif offer.parent_id and row.parent_number is None:
-            row.changes = ["(the offer it answered is no longer on record)"]
+    for row in offer_rows:
+        if row.parent_number in by_number:
+            row.diff = offer_diff.diff_offers(_diff_terms(by_number[row.parent_number]), _diff_terms(row))
     commitments = [c for o in offer_rows for c in o.commitments]
 
     round_rows = _round_rows(rounds, injects, events, offer_rows, commitments, round_number, team_by_id, names)
@@ -395,7 +400,7 @@ def _offer_row(offer: Offer, team_by_id, round_number, number_by_id, debrief: bo
         main_reasons=main_reasons(offer.score_detail, [c.reasons for c in offer.commitments.all()], debrief=debrief),
         message=offer.message,
         parent_number=number_by_id.get(offer.parent_id),
-        changes=[],
+        diff=None,
         responses=[
             ResponseRow(
                 team_key=team_by_id[r.team_id].key,
@@ -499,40 +504,17 @@ def main_reasons(detail: dict, commitment_reasons: list[list[dict]], *, debrief:
     return texts
 
 
-def counter_changes(parent: OfferRow, counter: OfferRow) -> list[str]:
-    """What a counter changed from the offer it answers, in words a facilitator reads aloud."""
-    changes = []
-    if sorted(parent.to_keys + [parent.from_key]) != sorted(counter.to_keys + [counter.from_key]):
-        changes.append(
-            f"parties: {', '.join([parent.from_key, *parent.to_keys])} → "
-            f"{', '.join([counter.from_key, *counter.to_keys])}"
-        )
-    old = {c.position: c for c in parent.commitments}
-    new = {c.position: c for c in counter.commitments}
-    for position in sorted(old.keys() | new.keys()):
-        before, after = old.get(position), new.get(position)
-        if before is None:
-            changes.append(f"added {position}: {after.summary}")
-        elif after is None:
-            changes.append(f"dropped {position}: {before.summary}")
-        else:
-            for name in COMMITMENT_FIELDS:
-                a, b = before.fields.get(name), after.fields.get(name)
-                if (a or None) != (b or None):
-                    changes.append(f"{position} {name}: {_show(a)} → {_show(b)}")
-    changes.append(
-        f"S {_show(parent.specificity)} → {_show(counter.specificity)}, "
-        f"R {_show(parent.reciprocity)} → {_show(counter.reciprocity)}"
+def _diff_terms(row: OfferRow) -> offer_diff.OfferTerms:
+    return offer_diff.OfferTerms(
+        number=row.number,
+        sender=row.from_key,
+        recipients=tuple(row.to_keys),
+        commitments=tuple(
+            offer_diff.commitment_terms(c.position, c.fields, c.summary, c.specificity) for c in row.commitments
+        ),
+        specificity=row.specificity,
+        reciprocity=row.reciprocity,
     )
-    return changes
-
-
-def _show(value) -> str:
-    if value in (None, "", []):
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return f"“{value}”" if isinstance(value, str) else str(value)
 
 
 # --- rounds and the timeline --------------------------------------------------------------------
@@ -732,7 +714,7 @@ def assess_team(key: str, offer_rows: list[OfferRow], commitments: list[Commitme
     agreements = [o for o in offer_rows if o.is_agreement and (o.from_key == key or key in o.to_keys)]
     if sent and not agreements:
         improve.append(f"{key} reached no agreement in {_count(len(sent), 'offer')} sent.")
-    countered = [o for o in sent if o.parent_number is not None and o.changes]
+    countered = [o for o in sent if o.diff is not None]
     raised = [o for o in countered if _raised(o, offer_rows)]
     if raised:
         strengths.append(

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from exercises import access, charts, live, qr, services
+from exercises import access, charts, live, offer_diff, qr, services
 from exercises.console_forms import InjectForm, ObserverForm
 from exercises.models import SUMMARY_TERMS, Commitment, Exercise, Offer, Participant, Response, TeamScore
 
@@ -248,18 +249,22 @@ def console_poll(request, exercise_id: int):
 def console_offer(request, exercise_id: int, number: int):
     """One offer with its scores and reasons: a modal on the console, a page without JavaScript."""
     exercise = access.exercise_for_facilitator(request, exercise_id)
+    return offer_page(request, exercise, number, back_url=reverse("exercise_detail", args=[exercise.pk]))
+
+
+def offer_page(request, exercise, number: int, *, back_url: str):
+    """An offer of the exercise with its scores, answers and, for a counter, what it changed."""
     offer = get_object_or_404(
-        exercise.offers.select_related("from_team", "round", "parent").prefetch_related(
+        exercise.offers.select_related("from_team", "round", "parent__from_team").prefetch_related(
             "recipients", "commitments", "responses__team", "responses__counter_offer"
         ),
         number=number,
     )
+    if offer.parent is not None:
+        prefetch_related_objects([offer.parent], "recipients", "commitments")
     template = "exercises/console_offer.html#modal_body" if request.htmx else "exercises/console_offer.html"
-    return render(
-        request,
-        template,
-        {"exercise": exercise, "offer": offer, "back_url": reverse("exercise_detail", args=[exercise.pk])},
-    )
+    context = {"exercise": exercise, "offer": offer, "diff": offer_diff.counter_diff(offer), "back_url": back_url}
+    return render(request, template, context)
 
 
 # --- round control -------------------------------------------------------------------------------

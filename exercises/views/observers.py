@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from exercises import live, services
 from exercises.console_forms import ObservationForm
 from exercises.models import Observer
-from exercises.views.console import changed_since, live_response, room_state
+from exercises.views.console import changed_since, live_response, offer_page, room_state
 
 TEMPLATE = "exercises/console.html"  # the console's fragments, rendered read-only
 FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "observations", "events"]
@@ -61,15 +61,7 @@ def observer_poll(request, token: str):
 @require_GET
 def observer_offer(request, token: str, number: int):
     observer = observer_for_token(request, token)
-    offer = get_object_or_404(
-        observer.exercise.offers.select_related("from_team", "round", "parent").prefetch_related(
-            "recipients", "commitments", "responses__team", "responses__counter_offer"
-        ),
-        number=number,
-    )
-    template = "exercises/console_offer.html#modal_body" if request.htmx else "exercises/console_offer.html"
-    context = {"exercise": observer.exercise, "offer": offer, "back_url": reverse("observe", args=[token])}
-    return render(request, template, context)
+    return offer_page(request, observer.exercise, number, back_url=reverse("observe", args=[token]))
 
 
 @require_POST

@@ -4,17 +4,18 @@ import functools
 import secrets
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
-from exercises import access, live, scoring, services
+from exercises import access, live, offer_diff, results, scoring, services
 from exercises.forms import CommitmentFormSet, OfferForm
-from exercises.models import COMMITMENT_TERMS, Event, Exercise, Inject, Offer
+from exercises.models import COMMITMENT_TERMS, Event, Exercise, Inject, Offer, Response
 
 # A composer row: the commitment's terms, plus the catalogue entry that pre-filled it.
 COMPOSER_FIELDS = (*COMMITMENT_TERMS, "filled_kind")
@@ -31,35 +32,56 @@ def team_seat(view):
             participant = access.participant_for_team(request, team_id)
         except Http404:
             moved_to = access.follow_move(request, team_id)
-            if moved_to is None:
+            if moved_to is not None:
+                messages.info(request, "The facilitator moved you to another team.")
+                return redirect("team_room", team_id=moved_to)
+            removal = access.removal(request, team_id)
+            if removal is None:
                 raise
-            messages.info(request, "The facilitator moved you to another team.")
-            return redirect("team_room", team_id=moved_to)
+            return removed_page(request, team_id, removal)
         return view(request, participant, *args, **kwargs)
 
     return wrapper
 
 
+def removed_page(request, team_id: int, removal: Event):
+    """A player the facilitator removed is told so, on a reload as after a poll or a click."""
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("team_room", args=[team_id]))
+    context = {"team": removal.team, "exercise": removal.exercise, "removed_at": removal.created_at}
+    return render(request, "exercises/removed.html", context, status=403)
+
+
 # --- building blocks ---------------------------------------------------------------------------
 
 
-def _parties(exercise: Exercise) -> list[dict]:
-    """Every scenario party may be bound by a commitment, playing or not."""
-    return exercise.scenario.get("teams", [])
+def _playing_keys(teams) -> set[str]:
+    return {t.key for t in teams}
 
 
-def _formset(exercise, data=None, initial=None):
+def _catalogue(exercise: Exercise, teams) -> list[dict]:
+    """The scenario's catalogue less the items only teams that are not playing could give."""
+    keys = _playing_keys(teams)
+    return [item for item in exercise.scenario.get("catalogue", []) if not item.get("by") or keys & set(item["by"])]
+
+
+def _formset(exercise, teams, data=None, initial=None):
+    """Only the exercise's teams can commit or be committed to: a party not playing cannot keep a promise."""
+    parties = [{"key": t.key, "name": t.name} for t in teams]
     return CommitmentFormSet(
         data,
         initial=initial,
         prefix="c",
-        form_kwargs={"parties": _parties(exercise), "catalogue": exercise.scenario.get("catalogue", [])},
+        form_kwargs={"parties": parties, "catalogue": _catalogue(exercise, teams)},
     )
 
 
-def _offer_form(participant, data=None, initial=None):
-    team = participant.team
-    return OfferForm(data, initial=initial, team=team, teams=list(team.exercise.teams.all()))
+def _offer_form(participant, teams, data=None, initial=None):
+    return OfferForm(data, initial=initial, team=participant.team, teams=teams)
+
+
+def _teams(participant) -> list:
+    return list(participant.team.exercise.teams.all())
 
 
 def _blank_row(team_key: str) -> dict:
@@ -88,9 +110,10 @@ def _raw_rows(formset) -> list[dict]:
     return rows
 
 
-def _fill_from_catalogue(exercise, rows: list[dict]) -> None:
+def _fill_from_catalogue(exercise, teams, rows: list[dict]) -> None:
     """When a row's catalogue item changes, pre-fill the fields the team left empty."""
-    items = {item["key"]: item for item in exercise.scenario.get("catalogue", [])}
+    items = {item["key"]: item for item in _catalogue(exercise, teams)}
+    playing = _playing_keys(teams)
     for row in rows:
         kind = row.get("kind") or ""
         if not kind or kind == row.get("filled_kind") or kind not in items:
@@ -99,11 +122,12 @@ def _fill_from_catalogue(exercise, rows: list[dict]) -> None:
         for name, value in item.get("fields", {}).items():
             if value not in (None, "") and not row.get(name):
                 row[name] = value
-        if item.get("by"):
-            row["by"] = row.get("by") if row.get("by") in item["by"] else item["by"][0]
+        givers = [key for key in item.get("by", []) if key in playing]
+        if givers:
+            row["by"] = row.get("by") if row.get("by") in givers else givers[0]
         if item.get("to") and not row.get("to"):
             # Mirror items list both sides as givers and receivers; nobody gives to itself.
-            row["to"] = [key for key in item["to"] if key != row["by"]]
+            row["to"] = [key for key in item["to"] if key != row["by"] and key in playing]
         row["filled_kind"] = kind
 
 
@@ -130,16 +154,18 @@ def _lenient_rows(rows: list[dict]) -> list[dict]:
 def room_context(participant, *, offer_form=None, formset=None, error: str = "") -> dict:
     team = participant.team
     exercise = team.exercise
+    teams = _teams(participant)
     if offer_form is None:
-        offer_form = _offer_form(participant, initial={"client_token": secrets.token_urlsafe(16)})
+        offer_form = _offer_form(participant, teams, initial={"client_token": secrets.token_urlsafe(16)})
     if formset is None:
-        formset = _formset(exercise, initial=[_blank_row(team.key)])
+        formset = _formset(exercise, teams, initial=[_blank_row(team.key)])
     context = live_context(participant)
     context.update(
         {
             "offer_form": offer_form,
             "formset": formset,
             "composer_error": error,
+            "countering": _countering(participant, offer_form),
             "team_brief": team.scenario_team,
             "teammates": team.participants.all(),
         }
@@ -147,44 +173,89 @@ def room_context(participant, *, offer_form=None, formset=None, error: str = "")
     return context
 
 
+def _countering(participant, offer_form) -> Offer | None:
+    """The offer a counter being drafted answers (from the form, as the page or a refresh sent it)."""
+    raw = offer_form.data.get("parent") if offer_form.is_bound else offer_form.initial.get("parent")
+    if not str(raw or "").isdigit():
+        return None
+    return _visible_offers(participant).filter(pk=int(raw)).first()
+
+
 def live_context(participant) -> dict:
     """The part of the room that polling refreshes."""
     team = participant.team
     exercise = team.exercise
-    current = exercise.current_round()
-    offers = (
-        Offer.objects.filter(exercise=exercise)
-        .filter(Q(from_team=team) | Q(recipients=team))
-        .distinct()
+    rounds = list(exercise.rounds.all())
+    current = rounds[-1] if rounds else None
+    offers = list(
+        _visible_offers(participant)
         .select_related("from_team", "round", "parent")
         .prefetch_related("recipients", "commitments", "responses__team")
         .order_by("-number")
     )
-    offers = list(offers)
-    injects = (
+    injects = list(
         Inject.objects.filter(exercise=exercise)
         .filter(Q(audience=None) | Q(audience=team))
         .distinct()
         .select_related("round")
-        .order_by("-pushed_at", "-pk")
+        .order_by("-pushed_at", "-pk")[:5]
     )
-    for offer in offers:
-        offer.my_answer = next((r for r in offer.responses.all() if r.team_id == team.pk), None)
+    _annotate_offers(team, offers)
     conflicts = []
     if current:
         flagged = exercise.events.filter(kind=Event.Kind.CONFLICT_FLAGGED, team=team, round=current)
         conflicts = [event.details.get("text", "") for event in flagged]
-    return {
+    inbox = [o for o in offers if o.from_team_id != team.pk]
+    context = {
         "conflicts": conflicts,
         "participant": participant,
         "team": team,
         "exercise": exercise,
         "current": current,
-        "injects": list(injects[:5]),
-        "inbox": [o for o in offers if o.from_team_id != team.pk],
+        "injects": injects,
+        "inbox": inbox,
         "sent": [o for o in offers if o.from_team_id == team.pk],
+        "result": results.latest_result(team, rounds),
+        "standings": results.final_standings(exercise, team, rounds) if exercise.is_ended else [],
         "revision": exercise.revision,
     }
+    context["announcement"] = _announcement(exercise, current, injects, inbox)
+    return context
+
+
+def _annotate_offers(team, offers: list[Offer]) -> None:
+    """Per offer: this team's answer, the counters it drew, and for a counter what it changed.
+
+    A counter's changes are shown only when this team can see the offer it answers.
+    """
+    by_pk = {offer.pk: offer for offer in offers}
+    for offer in offers:
+        answers = offer.responses.all()
+        offer.my_answer = next((r for r in answers if r.team_id == team.pk), None)
+        offer.counter_answers = [(r.team, by_pk.get(r.counter_offer_id)) for r in answers if r.kind == Response.Kind.COUNTER]
+        parent = by_pk.get(offer.parent_id)
+        offer.diff = (
+            offer_diff.diff_offers(offer_diff.offer_terms(parent), offer_diff.offer_terms(offer)) if parent else None
+        )
+        offer.parent_seen = parent
+
+
+def _announcement(exercise, current, injects, inbox) -> str:
+    """What a screen reader says when the room changes (never the clock's every second)."""
+    if exercise.is_ended:
+        words = ["The exercise has ended. Your final results and the debrief link are in the room."]
+    elif current is None:
+        words = ["Waiting for the facilitator to start round 1."]
+    elif current.is_closed:
+        words = [f"Round {current.number} has closed. Your results for it are in the room."]
+    else:
+        words = [f"Round {current.number} of {exercise.num_rounds} is {current.get_status_display().lower()}."]
+    if injects:
+        words.append(f"News: {injects[0].title}.")
+    waiting = sum(1 for o in inbox if o.status == Offer.Status.PENDING and o.my_answer is None)
+    if waiting and current and current.status == current.Status.OPEN:
+        words.append(f"{waiting} offer{'s' if waiting != 1 else ''} await{'' if waiting != 1 else 's'} your answer.")
+    return " ".join(words)
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -197,16 +268,22 @@ def team_room(request, participant):
     services.close_if_expired(exercise)
     exercise.refresh_from_db()
     access.mark_seen(participant)
+    if request.GET.get("discard") == "draft":
+        cache.delete(_refused_key(participant))
+        return redirect("team_room", team_id=participant.team_id)
     offer_form = formset = None
     counter_number = request.GET.get("counter", "")
+    kept = None if counter_number else _kept_draft(participant)
+    if kept is not None:
+        return _room_with_draft(request, participant, *kept)
     if counter_number.isdigit():
         parent = _visible_offer(participant, int(counter_number))
         initial, rows = _counter_initial(participant, parent)
         initial["client_token"] = secrets.token_urlsafe(16)
-        offer_form = _offer_form(participant, initial=initial)
-        formset = _formset(exercise, initial=rows)
+        teams = _teams(participant)
+        offer_form = _offer_form(participant, teams, initial=initial)
+        formset = _formset(exercise, teams, initial=rows)
     context = room_context(participant, offer_form=offer_form, formset=formset)
-    context["counter_of"] = counter_number
     return render(request, "exercises/team_room.html", context)
 
 
@@ -223,9 +300,12 @@ def team_poll(request, team_id: int):
         participant = access.participant_for_team(request, team_id)
     except Http404:
         moved_to = access.follow_move(request, team_id)
-        if moved_to is None:
+        if moved_to is not None:
+            return HttpResponseClientRedirect(reverse("team_room", args=[moved_to]))
+        if access.removal(request, team_id) is None:
             raise
-        return HttpResponseClientRedirect(reverse("team_room", args=[moved_to]))
+        # The room itself tells the player they were removed.
+        return HttpResponseClientRedirect(reverse("team_room", args=[team_id]))
     # A teammate's poll already rendered what this team sees now: the same HTML for every
     # player of the team (only the CSRF token differs; see live.cached_team_fragment).
     shared = live.cached_team_fragment(request, seat.exercise_id, team_id)
@@ -240,7 +320,8 @@ def team_poll(request, team_id: int):
     access.mark_seen(participant)
     if str(exercise.revision) == revision:
         return HttpResponse(status=204)
-    html = render_to_string("exercises/team_room.html#live", live_context(participant), request)
+    context = live_context(participant) | {"polled": True}
+    html = render_to_string("exercises/team_room.html#live", context, request)
     live.keep_team_fragment(exercise.pk, team_id, exercise.revision, html, exercise.is_ended)
     return HttpResponse(html, status=HttpResponseStopPolling.status_code if exercise.is_ended else 200)
 
@@ -250,17 +331,18 @@ def team_poll(request, team_id: int):
 def composer_refresh(request, participant):
     """Add or remove a row, or pre-fill from the catalogue, keeping everything typed."""
     exercise = participant.team.exercise
-    formset = _formset(exercise, request.POST)
+    teams = _teams(participant)
+    formset = _formset(exercise, teams, request.POST)
     rows = _raw_rows(formset)
     if "add_row" in request.POST and len(rows) < CommitmentFormSet.max_num:
         rows.append(_blank_row(participant.team.key))
     remove = request.POST.get("remove_row", "")
     if remove.isdigit() and len(rows) > 1 and int(remove) < len(rows):
         rows.pop(int(remove))
-    _fill_from_catalogue(exercise, rows)
+    _fill_from_catalogue(exercise, teams, rows)
     access.mark_seen(participant, drafting=True)
-    offer_form = _offer_form(participant, initial=_offer_initial(request.POST))
-    context = room_context(participant, offer_form=offer_form, formset=_formset(exercise, initial=rows))
+    offer_form = _offer_form(participant, teams, initial=_offer_initial(request.POST))
+    context = room_context(participant, offer_form=offer_form, formset=_formset(exercise, teams, initial=rows))
     return render(request, "exercises/team_room.html#composer", context)
 
 
@@ -278,9 +360,10 @@ def _offer_initial(post) -> dict:
 def offer_preview(request, participant):
     """Live scores while drafting: the engine's reasons and what would raise them."""
     exercise = participant.team.exercise
-    formset = _formset(exercise, request.POST)
+    formset = _formset(exercise, _teams(participant), request.POST)
     rows = _lenient_rows(_raw_rows(formset))
-    access.mark_seen(participant, drafting=True)
+    # The preview a page asks for as it loads (a counter, a kept draft) is not typing.
+    access.mark_seen(participant, drafting=request.POST.get("on_load") != "1")
     result = None
     if rows:
         recipients = request.POST.getlist("recipients")
@@ -292,10 +375,12 @@ def offer_preview(request, participant):
 @team_seat
 def offer_submit(request, participant):
     exercise = participant.team.exercise
-    offer_form = _offer_form(participant, request.POST)
-    formset = _formset(exercise, request.POST)
+    teams = _teams(participant)
+    offer_form = _offer_form(participant, teams, request.POST)
+    formset = _formset(exercise, teams, request.POST)
     if not (offer_form.is_valid() and formset.is_valid()):
-        return _composer_again(request, participant, offer_form, formset)
+        context = room_context(participant, offer_form=offer_form, formset=formset)
+        return render(request, "exercises/team_room.html", context, status=400)
     parent = None
     if offer_form.cleaned_data.get("parent"):
         parent = _visible_offer_by_pk(participant, offer_form.cleaned_data["parent"])
@@ -315,7 +400,10 @@ def offer_submit(request, participant):
                 parent=parent,
             )
     except services.GameError as exc:
-        return _composer_again(request, participant, offer_form, formset, error=str(exc))
+        # Post/redirect/get: a reload of the room must not send the refused offer again.
+        _keep_refused_draft(participant, request.POST, str(exc))
+        return redirect(reverse("team_room", args=[participant.team_id]) + "#composer-heading")
+    _forget_sent_draft(participant, offer_form.cleaned_data["client_token"])
     if result.duplicate:
         messages.info(request, f"Offer #{result.offer.number} was already sent; it was not sent twice.")
     else:
@@ -323,10 +411,48 @@ def offer_submit(request, participant):
     return redirect("team_room", team_id=participant.team_id)
 
 
-def _composer_again(request, participant, offer_form, formset, error: str = ""):
-    context = room_context(participant, offer_form=offer_form, formset=formset, error=error)
-    status = 409 if error else 400
-    return render(request, "exercises/team_room.html", context, status=status)
+# A refused offer's draft waits here, and the room shows it until it is sent or discarded
+# (a reload must neither send it again nor lose it). The cache is shared by every worker
+# (see settings.CACHES).
+REFUSED_DRAFT_SECONDS = 60 * 60
+
+
+def _refused_key(participant) -> str:
+    return f"refused-draft:{participant.pk}"
+
+
+def _keep_refused_draft(participant, post, reason: str) -> None:
+    fields = {name: post.getlist(name) for name in post if name != "csrfmiddlewaretoken"}
+    cache.set(_refused_key(participant), {"fields": fields, "reason": reason, "shown": False}, REFUSED_DRAFT_SECONDS)
+
+
+def _kept_draft(participant) -> tuple[QueryDict, str] | None:
+    """The refused draft and, the first time it is shown, why it was refused."""
+    kept = cache.get(_refused_key(participant))
+    if kept is None:
+        return None
+    reason = "" if kept["shown"] else kept["reason"]
+    if not kept["shown"]:
+        cache.set(_refused_key(participant), kept | {"shown": True}, REFUSED_DRAFT_SECONDS)
+    data = QueryDict(mutable=True)
+    for name, values in kept["fields"].items():
+        data.setlist(name, values)
+    return data, reason
+
+
+def _forget_sent_draft(participant, client_token: str) -> None:
+    kept = cache.get(_refused_key(participant))
+    if kept is not None and kept["fields"].get("client_token") == [client_token]:
+        cache.delete(_refused_key(participant))
+
+
+def _room_with_draft(request, participant, data: QueryDict, reason: str):
+    teams = _teams(participant)
+    offer_form = _offer_form(participant, teams, data)
+    formset = _formset(participant.team.exercise, teams, data)
+    context = room_context(participant, offer_form=offer_form, formset=formset, error=reason)
+    context["kept_draft"] = True
+    return render(request, "exercises/team_room.html", context)
 
 
 @require_POST
@@ -356,23 +482,29 @@ def offer_respond(request, participant, number: int):
 @team_seat
 def offer_detail(request, participant, number: int):
     offer = _visible_offer(participant, number)
-    return render(
-        request,
-        "exercises/offer_detail.html",
-        {"offer": offer, "team": participant.team, "exercise": participant.team.exercise, "participant": participant},
-    )
+    # What a counter changed, when the team saw the offer it answers (a third team did not).
+    parent = _visible_offers(participant).filter(pk=offer.parent_id).first() if offer.parent_id else None
+    context = {
+        "offer": offer,
+        "diff": offer_diff.diff_offers(offer_diff.offer_terms(parent), offer_diff.offer_terms(offer))
+        if parent
+        else None,
+        "team": participant.team,
+        "exercise": participant.team.exercise,
+        "participant": participant,
+    }
+    return render(request, "exercises/offer_detail.html", context)
+
+
+def _visible_offers(participant):
+    """Offers sent by or to the team: the only ones it may see."""
+    team = participant.team
+    return Offer.objects.filter(exercise_id=team.exercise_id).filter(Q(from_team=team) | Q(recipients=team)).distinct()
 
 
 def _visible_offer(participant, number: int) -> Offer:
-    """Offers sent by or to the team; any other number is 404."""
-    team = participant.team
-    return get_object_or_404(
-        Offer.objects.filter(exercise_id=team.exercise_id)
-        .filter(Q(from_team=team) | Q(recipients=team))
-        .distinct()
-        .select_related("from_team", "round", "parent"),
-        number=number,
-    )
+    """One offer the team may see; any other number is 404."""
+    return get_object_or_404(_visible_offers(participant).select_related("from_team", "round", "parent"), number=number)
 
 
 def _visible_offer_by_pk(participant, pk: int) -> Offer:

@@ -13,6 +13,18 @@
     return h ? h + ":" + pad(m) + ":" + pad(s) : pad(m) + ":" + pad(s);
   }
 
+  // A screen reader hears what changed in a live room (a round opened or closed, news,
+  // offers to answer, the last minute) through one polite status region, #room-status,
+  // and never the clock's every second: the clock is a role="timer", silent by default.
+  const warned = new Set();
+  let lastAnnounced = null;
+  function announce(text) {
+    const region = document.getElementById("room-status");
+    if (!region || !text || text === lastAnnounced) return;
+    lastAnnounced = text;
+    region.textContent = text;
+  }
+
   function tick() {
     document.querySelectorAll(".clock").forEach(function (el) {
       const status = el.dataset.status;
@@ -27,11 +39,24 @@
       left = (Date.parse(el.dataset.deadline) - Date.now()) / 1000;
       el.classList.toggle("is-low", left < 60);
       el.textContent = left > 0 ? format(left) : "time is up";
+      if (left > 0 && left < 60 && !warned.has(el.dataset.deadline)) {
+        warned.add(el.dataset.deadline);
+        announce("Less than one minute left in the round.");
+      }
     });
   }
   setInterval(tick, 1000);
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSettle", tick);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const live = document.querySelector("[data-announce]");
+    if (live) lastAnnounced = live.dataset.announce;  // the page itself says this as it loads
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    const live = document.querySelector("[data-announce]");
+    if (live) announce(live.dataset.announce);
+  });
 
   // A hidden tab polls every 10 s instead of every 2 s.
   let lastHiddenPoll = 0;
