@@ -57,6 +57,46 @@ def test_it_shows_presence_drafting_and_submitted(facilitator_client, exercise, 
     assert "○ Ann" in usa_row and "drafting" not in usa_row and "no offer yet" in usa_row
 
 
+def _team_row(page: str, key: str) -> str:
+    return re.search(rf'<tr data-team="{key}">(.*?)</tr>', page, re.S).group(1)
+
+
+def test_drafting_means_typing_in_the_last_half_minute_and_never_after_the_end(facilitator_client, exercise, usa, dprk):
+    Participant.objects.filter(pk=usa.pk).update(drafting_at=timezone.now() - timedelta(seconds=45))
+    Participant.objects.filter(pk=dprk.pk).update(drafting_at=timezone.now() - timedelta(seconds=5))
+    page = console(facilitator_client, exercise).content.decode()
+    assert "drafting" not in _team_row(page, "USA") and "drafting" in _team_row(page, "DPRK")
+    services.end_exercise(exercise=exercise, actor="t")
+    assert "drafting" not in _team_row(console(facilitator_client, exercise).content.decode(), "DPRK")
+
+
+def test_a_room_load_and_its_first_preview_are_not_drafting(exercise, usa, usa_client):
+    """What the page's own load-time preview sends (hx-vals on_load) does not mark the team."""
+    page = usa_client.get(f"/play/{usa.team_id}/").content.decode()
+    assert 'hx-vals=\'{"on_load": "1"}\'' in page
+    usa_client.post(f"/play/{usa.team_id}/preview/", offer_post([{"by": "USA"}], on_load="1"), HTTP_HX_REQUEST="true")
+    usa.refresh_from_db()
+    assert usa.drafting_at is None
+    usa_client.post(
+        f"/play/{usa.team_id}/preview/", offer_post([{"by": "USA", "action": "lift"}]), HTTP_HX_REQUEST="true"
+    )
+    usa.refresh_from_db()
+    assert usa.drafting_at is not None
+
+
+def test_each_team_shows_when_it_was_last_active(facilitator_client, exercise, usa, dprk, rok):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    Participant.objects.filter(pk=rok.pk).update(drafting_at=timezone.now() - timedelta(minutes=7))
+    page = console(facilitator_client, exercise).content.decode()
+    assert '<th scope="col">Last active</th>' in page
+    assert "just now" in _team_row(page, "DPRK")  # sent an offer
+    assert "7 min ago" in _team_row(page, "ROK")  # typed, sent nothing
+    assert "not yet" in _team_row(page, "USA") and "not yet" in _team_row(page, "China")
+    services.respond(offer=offer, participant=usa, accept=False)
+    assert "just now" in _team_row(console(facilitator_client, exercise).content.decode(), "USA")  # answered
+
+
 def test_it_shows_the_offer_matrix_with_links(facilitator_client, exercise, usa, dprk):
     services.start_round(exercise=exercise, actor="t")
     factories.send_offer(dprk, [usa.team])

@@ -14,6 +14,7 @@ import unicodedata
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -103,6 +104,7 @@ _THIS_ROUND = {
 def team_rows(context) -> SafeString:
     """The teams table: presence, drafting, offers sent, received and answered, score (see room_state)."""
     current = context.get("current")
+    now = timezone.now()
     rows = []
     for team in context["teams"]:
         key = escape(team.key)
@@ -114,12 +116,27 @@ def team_rows(context) -> SafeString:
             f'<td><span class="fw-semibold">{team.present_count}</span>'
             f'<span class="text-body-secondary">/{len(team.players)}</span> {_presence_badges(team)}</td>'
             f"<td>{_DRAFTING if team.drafting else _DASH_CELL}</td>"
+            f"<td>{_last_active(team.last_active, now)}</td>"
             f'<td class="text-end">{team.sent}</td><td class="text-end">{team.received}</td>'
             f'<td class="text-end">{team.answered}{waiting}</td>'
             f"<td>{_THIS_ROUND[bool(team.sent)] if current else _DASH_CELL}</td>"
             f'<td class="text-end">{score}</td></tr>'
         )
     return mark_safe("".join(rows))
+
+
+def _last_active(moment, now) -> str:
+    """When the team last typed in its composer, sent or answered an offer, in words."""
+    if moment is None:
+        return '<span class="text-body-secondary small">not yet</span>'
+    seconds = max(0, int((now - moment).total_seconds()))
+    if seconds < 60:
+        words = "just now"
+    elif seconds < 3600:
+        words = f"{seconds // 60} min ago"
+    else:
+        words = f"at {timezone.localtime(moment):%H:%M}"
+    return f'<time class="small" datetime="{moment.isoformat()}">{words}</time>'
 
 
 def _presence_badges(team) -> str:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import prefetch_related_objects
+from django.db.models import Max, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,12 +23,21 @@ from django_htmx.http import HttpResponseStopPolling
 
 from exercises import access, charts, live, offer_diff, qr, services
 from exercises.console_forms import InjectForm, ObserverForm
-from exercises.models import SUMMARY_TERMS, Commitment, Exercise, Offer, Participant, Response, TeamScore
+from exercises.models import SUMMARY_TERMS, Commitment, Event, Exercise, Offer, Participant, Response, TeamScore
 
 TEMPLATE = "exercises/console.html"
 FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "roster", "observations", "events"]
 PRESENT_SECONDS = 30
-DRAFTING_SECONDS = 60
+# A player's composer previews the draft 0.6 s after each pause in typing; this long
+# after the last one the team no longer counts as drafting.
+DRAFTING_SECONDS = 30
+# What a team does, as opposed to having a room open (its polls only say it is present).
+ACTIVITY_KINDS = (
+    Event.Kind.OFFER_SUBMITTED,
+    Event.Kind.OFFER_ACCEPTED,
+    Event.Kind.OFFER_REJECTED,
+    Event.Kind.OFFER_COUNTERED,
+)
 
 
 # --- what the console shows --------------------------------------------------------------------
@@ -50,7 +59,13 @@ def room_state(exercise: Exercise) -> dict:
         answers = set(Response.objects.filter(offer__round=current).values_list("offer_id", "team_id"))
     latest_closed = next((r for r in reversed(rounds) if r.is_closed), None)
     scores = {s.team_id: s for s in TeamScore.objects.filter(round=latest_closed)} if latest_closed else {}
-    matrix = _annotate_teams(teams, offers, recipients, answers, scores)
+    acted = dict(
+        exercise.events.filter(kind__in=ACTIVITY_KINDS, team__isnull=False)
+        .values("team_id")
+        .annotate(at=Max("created_at"))
+        .values_list("team_id", "at")
+    )
+    matrix = _annotate_teams(teams, offers, recipients, answers, scores, acted, typing=not exercise.is_ended)
     player_count = sum(len(t.players) for t in teams)
     # Read only when the news fragment is rendered, not when it comes from the cache.
     injects = SimpleLazyObject(lambda: list(exercise.injects.select_related("round").prefetch_related("audience")))
@@ -107,9 +122,12 @@ def recipient_ids(offers) -> dict[int, list[int]]:
     return found
 
 
-def _annotate_teams(teams, offers, recipients, answers, scores) -> dict[tuple[int, int], list[Offer]]:
+def _annotate_teams(teams, offers, recipients, answers, scores, acted, *, typing: bool) -> dict:
     """Each team's row of the teams table, in one pass over the round's offers.
 
+    ``acted`` maps a team to its last offer or answer; with the players' last keystroke
+    in the composer it makes the team's "last active". ``typing`` is False once the
+    exercise has ended (there is no composer left to type in).
     Returns the matrix's cells: (sending team, receiving team) -> offers, by number.
     """
     now = timezone.now()
@@ -120,7 +138,9 @@ def _annotate_teams(teams, offers, recipients, answers, scores) -> dict[tuple[in
         for player in team.players:
             player.is_present = bool(player.last_seen_at and now - player.last_seen_at < present)
         team.present_count = sum(p.is_present for p in team.players)
-        team.drafting = any(p.drafting_at and now - p.drafting_at < drafting for p in team.players)
+        team.drafting = typing and any(p.drafting_at and now - p.drafting_at < drafting for p in team.players)
+        moments = [p.drafting_at for p in team.players if p.drafting_at] + [acted.get(team.pk)]
+        team.last_active = max((m for m in moments if m), default=None)
         team.sent = team.received = team.answered = team.waiting = 0
         team.score = scores.get(team.pk)
     cells = {}
