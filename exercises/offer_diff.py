@@ -21,6 +21,7 @@ __all__ = [
     "OfferTerms",
     "ScoreMove",
     "TermChange",
+    "commitment_terms",
     "counter_diff",
     "diff_offers",
     "offer_terms",

@@ -82,6 +82,9 @@ def test_the_original_sender_is_told_who_countered(multi, dprk):
     card = _card(_room(dprk), original.number)
     assert "<strong>Republic of Korea</strong> countered your offer with" in card
     assert f"Your offer can no longer be accepted: answer #{counter.number}." in card
+    services.respond(offer=counter, participant=dprk, accept=True)
+    card = _card(_room(dprk), original.number)
+    assert "Your offer can no longer be accepted." in card and "answer #" not in card  # nothing left to answer
 
 
 def test_a_counter_not_sent_to_a_recipient_is_named_without_a_link(exercise, usa, dprk, rok):
@@ -90,7 +93,7 @@ def test_a_counter_not_sent_to_a_recipient_is_named_without_a_link(exercise, usa
     factories.send_offer(rok, [dprk.team], factories.specific_rows("DPRK", "ROK"), parent=original)
     card = _card(_room(usa), original.number)
     assert "countered this offer with an offer your team did not receive" in card
-    assert "This offer can no longer be accepted, or send an offer of your own." in card
+    assert "This offer can no longer be accepted; you can still send an offer of your own." in card
 
 
 def test_the_countering_team_sees_its_own_counter_once(multi, rok):

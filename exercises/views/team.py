@@ -230,9 +230,13 @@ def _annotate_offers(team, offers: list[Offer]) -> None:
     """
     by_pk = {offer.pk: offer for offer in offers}
     for offer in offers:
+        offer.my_answer = next((r for r in offer.responses.all() if r.team_id == team.pk), None)
+        offer.awaits_us = offer.from_team_id != team.pk and offer.status == Offer.Status.PENDING and not offer.my_answer
+    for offer in offers:
         answers = offer.responses.all()
-        offer.my_answer = next((r for r in answers if r.team_id == team.pk), None)
-        offer.counter_answers = [(r.team, by_pk.get(r.counter_offer_id)) for r in answers if r.kind == Response.Kind.COUNTER]
+        offer.counter_answers = [
+            (r.team, by_pk.get(r.counter_offer_id)) for r in answers if r.kind == Response.Kind.COUNTER
+        ]
         parent = by_pk.get(offer.parent_id)
         offer.diff = (
             offer_diff.diff_offers(offer_diff.offer_terms(parent), offer_diff.offer_terms(offer)) if parent else None
