@@ -62,7 +62,9 @@ def test_join_offer_counter_accept_close(live_server, new_page, shoot):
     expect(ann.locator("#team-live")).to_contain_text("Offer #1", timeout=8000)
     shoot(ann, "04-usa-inbox")
     ann.click("a:has-text('Counter')")
-    expect(ann.locator("#composer-heading")).to_have_text("Counter-offer")
+    expect(ann.locator("#composer-heading")).to_have_text(
+        "Counter-offer to #1 from Democratic People's Republic of Korea"
+    )
     expect(ann.locator("#id_c-0-site")).to_have_value("Yongbyon")
     ann.click("button:has-text('Add a commitment')")
     expect(ann.locator("#id_c-1-action")).to_be_visible()
