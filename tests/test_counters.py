@@ -151,3 +151,10 @@ def test_the_counter_changes_reach_the_csv(multi, exercise, facilitator_client):
     csv = facilitator_client.get(f"/exercises/{exercise.pk}/report/offers.csv").content.decode()
     assert "1 by when: “within 30 days” → “within 7 days”" in csv
     assert Offer.objects.count() == 2
+
+
+@pytest.mark.parametrize("parent", ["²", "-3", "9" * 5000, "x", ""])
+def test_a_malformed_parent_in_a_composer_refresh_is_a_new_offer_not_an_error(exercise, usa, usa_client, parent):
+    data = offer_post(factories.specific_rows("USA", "DPRK"), recipients=["DPRK"], parent=parent, add_row="1")
+    response = usa_client.post(f"/play/{usa.team_id}/composer/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "New offer" in response.content.decode()

@@ -176,9 +176,13 @@ def room_context(participant, *, offer_form=None, formset=None, error: str = "")
 def _countering(participant, offer_form) -> Offer | None:
     """The offer a counter being drafted answers (from the form, as the page or a refresh sent it)."""
     raw = offer_form.data.get("parent") if offer_form.is_bound else offer_form.initial.get("parent")
-    if not str(raw or "").isdigit():
+    try:
+        pk = int(str(raw or "")[:18])  # digits int() reads ("²" is not one), below any database's id limit
+    except ValueError:
         return None
-    return _visible_offers(participant).filter(pk=int(raw)).first()
+    if pk < 1:
+        return None
+    return _visible_offers(participant).select_related("from_team").filter(pk=pk).first()
 
 
 def live_context(participant) -> dict:
