@@ -87,15 +87,17 @@ def latest_result(team: Team, rounds: list[Round]) -> RoundResult | None:
     }
     mine = scores.get(latest.pk)
     before = scores.get(previous.pk) if previous else None
-    party = Q(offer__from_team=team) | Q(offer__recipients=team)
-    resolved = list(
-        Commitment.objects.filter(party, resolved_in=latest)
+    # One read for both: what this close resolved, and what is still due later.
+    mine_or_due = list(
+        Commitment.objects.filter(Q(offer__from_team=team) | Q(offer__recipients=team))
+        .filter(Q(resolved_in=latest) | Q(outcome=Commitment.Outcome.DUE))
         .distinct()
         .select_related("offer")
         .order_by("offer__number", "position")
     )
+    resolved = [c for c in mine_or_due if c.resolved_in_id == latest.pk]
+    still_due = sum(c.outcome == Commitment.Outcome.DUE for c in mine_or_due)
     rows = [_resolution(c) for c in resolved]
-    still_due = Commitment.objects.filter(party, outcome=Commitment.Outcome.DUE).distinct().count()
     return RoundResult(
         number=latest.number,
         total=mine.total if mine else None,

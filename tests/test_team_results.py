@@ -141,5 +141,5 @@ def test_ties_share_a_rank(exercise, usa):
 
 def test_results_cost_a_fixed_number_of_queries(two_rounds, exercise, usa, django_assert_max_num_queries):
     rounds = list(exercise.rounds.all())
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         results.latest_result(usa.team, rounds)

@@ -136,7 +136,7 @@ def _last_active(moment, now) -> str:
         words = f"{seconds // 60} min ago"
     else:
         words = f"at {timezone.localtime(moment):%H:%M}"
-    return f'<time class="small" datetime="{moment.isoformat()}">{words}</time>'
+    return f'<time class="small text-nowrap" datetime="{moment.isoformat()}">{words}</time>'
 
 
 def _presence_badges(team) -> str:
