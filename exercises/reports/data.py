@@ -19,6 +19,7 @@ from statistics import mean
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from exercises import rules
 from exercises.models import (
     COMMITMENT_TERMS,
     Commitment,
@@ -277,6 +278,7 @@ class Report:
     offers: list[OfferRow]
     commitments: list[CommitmentRow]
     teams: list[TeamAnalysis]
+    standings: list[rules.Standing[TeamAnalysis]]  # the teams with a score, best first, ties ranked equally
     lesson: Lesson
     observations: list[ObservationRow]
     improvement_items: list[ImprovementItem]
@@ -334,6 +336,7 @@ def build_report(exercise: Exercise, *, debrief: bool = False) -> Report:
 
     round_rows = _round_rows(rounds, injects, events, offer_rows, commitments, round_number, team_by_id, names)
     before = [_timeline_item(e, names, team_by_id) for e in events if e.round_id is None and e.kind in TIMELINE_KINDS]
+    team_rows = [_team_analysis(t, offer_rows, commitments, scores, rounds, debrief, exercise) for t in teams]
     started, ended = exercise.started_at, exercise.ended_at
     last_close = max((r.closed_at for r in rounds if r.closed_at), default=None)
     finish = ended or last_close
@@ -354,7 +357,8 @@ def build_report(exercise: Exercise, *, debrief: bool = False) -> Report:
         before_rounds=before,
         offers=offer_rows,
         commitments=commitments,
-        teams=[_team_analysis(t, offer_rows, commitments, scores, rounds, debrief, exercise) for t in teams],
+        teams=team_rows,
+        standings=rules.standings([t for t in team_rows if t.final_score is not None], score=lambda t: t.final_score),
         lesson=build_lesson(commitments),
         observations=[_observation_row(o, round_number, team_by_id) for o in observations],
         improvement_items=items,

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exercises import access, services
+from exercises import access, rules, services
 from exercises.forms import ExerciseCreateForm
 from exercises.models import Commitment, Offer, Round
 from exercises.scenarios import DEFAULT_SCENARIO_KEY, available_scenarios
@@ -104,5 +104,7 @@ def results_context(exercise, round_: Round) -> dict:
         "offers": offers,
         "agreements": [o for o in offers if o.status == Offer.Status.ACCEPTED],
         "resolved": resolved,
-        "scores": round_.scores.select_related("team").order_by("-total"),
+        "scores": rules.standings(
+            round_.scores.select_related("team").order_by("team__order"), score=lambda s: s.total
+        ),
     }
