@@ -263,7 +263,7 @@ def end_exercise(*, exercise: Exercise, actor: str) -> None:
         locked.status = Exercise.Status.ENDED
         locked.ended_at = timezone.now()
         locked.save(update_fields=["status", "ended_at"])
-        record(locked, Event.Kind.EXERCISE_ENDED, actor, tension=round_to(locked.tension))
+        record(locked, Event.Kind.EXERCISE_ENDED, actor, round=locked.current_round(), tension=round_to(locked.tension))
     exercise.bump()
 
 
@@ -768,7 +768,7 @@ def reveal_leaderboard(*, exercise: Exercise, revealed: bool, actor: str) -> Non
             return
         locked.leaderboard_revealed = revealed
         locked.save(update_fields=["leaderboard_revealed"])
-        record(locked, Event.Kind.LEADERBOARD_REVEALED, actor, revealed=revealed)
+        record(locked, Event.Kind.LEADERBOARD_REVEALED, actor, round=locked.current_round(), revealed=revealed)
     exercise.bump()
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from exercises import services
 from exercises.models import Exercise, Participant
+from exercises.reports import tables
 from exercises.scenarios import DEFAULT_SCENARIO_KEY, load_scenario
 
 DEMO_USERNAME = "demo"
@@ -223,9 +224,7 @@ def report_paths(exercise: Exercise) -> dict:
         "debrief_url": reverse("report_debrief", args=args),
         "debrief_pdf_url": reverse("report_debrief_pdf", args=args),
         "xlsx_url": reverse("report_xlsx", args=args),
-        "offers_csv_url": reverse("report_offers_csv", args=args),
-        "commitments_csv_url": reverse("report_commitments_csv", args=args),
-        "events_csv_url": reverse("report_events_csv", args=args),
+        **{f"{name}_csv_url": reverse(f"report_{name}_csv", args=args) for name in tables.TABLES},
         "export_json_url": reverse("report_export_json", args=args),
     }
 
