@@ -30,8 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--new", action="store_true", help="always create a new exercise")
         parser.add_argument("--seed", default=None, help="outcome seed, for reproducible demos")
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+        # `make run HOST=... PORT=...` passes its own, so the printed links open the server it starts.
+        parser.add_argument("--host", default="127.0.0.1", help="the host the server listens on (for the links)")
+        parser.add_argument("--port", type=int, default=8000, help="the port the server listens on (for the links)")
 
-    def handle(self, *args, teams, rounds, played_rounds, new, seed, json: bool, **options):
+    def handle(self, *args, teams, rounds, played_rounds, new, seed, json: bool, host, port, **options):
         if teams < 2 or teams > 60:
             raise CommandError("--teams must be between 2 and 60.")
         facilitator = demo_facilitator()
@@ -42,7 +45,7 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(dumps(payload))
         else:
-            self.stdout.write(as_text(payload))
+            self.stdout.write(as_text(payload, base_url(host, port)))
 
 
 def dumps(payload: dict) -> str:
@@ -248,7 +251,16 @@ def live_paths(exercise: Exercise) -> dict:
     }
 
 
-def as_text(payload: dict, host: str = "http://127.0.0.1:8000") -> str:
+def base_url(host: str, port: int) -> str:
+    """Where a browser on this machine reaches the server: a server on every address is also on 127.0.0.1."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+def as_text(payload: dict, host: str) -> str:
     lines = [
         "",
         "Tabletop demo is ready.",
