@@ -44,8 +44,8 @@ def test_the_pdf_holds_the_agreements_ledger(played):
         outcomes = [c.outcome for c in offer.commitments.all()]
         parties = ", ".join([offer.from_team.key, *offer.recipients.values_list("key", flat=True)])
         row = (
-            f"{offer.number} {offer.round.number} {parties} {offer.specificity} {offer.reciprocity} "
-            f"{outcomes.count('kept')} {outcomes.count('broken')} {outcomes.count('due')}"
+            f"#{offer.number} round {offer.round.number} · {parties} · S {offer.specificity} · R {offer.reciprocity} · "
+            f"{outcomes.count('kept')} kept, {outcomes.count('broken')} broken, {outcomes.count('due')} due"
         )
         assert row in ledger, row
 
