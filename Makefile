@@ -26,9 +26,9 @@ db: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_scenarios
 
-## run: the development server on SQLite with a demo exercise
+## run: the development server on SQLite with a demo exercise (another port: make run PORT=8101)
 run: db
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --host $(HOST) --port $(PORT)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## serve: the production-style server (gunicorn, WSGI)

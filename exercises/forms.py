@@ -6,7 +6,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 
-from exercises.models import Team, normalise_join_code
+from exercises.lifecycle import MAX_ROUND_MINUTES
+from exercises.models import Exercise, Team, normalise_join_code
 from exercises.scenarios import ScenarioError, available_scenarios, load_scenario
 
 LIMITS = settings.TABLETOP_LIMITS
@@ -23,7 +24,7 @@ class ExerciseCreateForm(forms.Form):
     scenario = forms.ChoiceField()
     teams = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, help_text="At least two teams.")
     num_rounds = forms.IntegerField(label="Rounds", min_value=1, max_value=LIMITS["rounds_per_exercise"])
-    round_minutes = forms.IntegerField(label="Minutes per round", min_value=1, max_value=180)
+    round_minutes = forms.IntegerField(label="Minutes per round", min_value=1, max_value=MAX_ROUND_MINUTES)
 
     def __init__(self, *args, scenario_key: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +54,77 @@ class ExerciseCreateForm(forms.Form):
         if len(teams) < 2:
             raise forms.ValidationError("Choose at least two teams: a negotiation needs a counterpart.")
         return teams
+
+
+class ExerciseSettingsForm(forms.Form):
+    """What may change after creation: the title, and the plan for rounds not yet started."""
+
+    title = forms.CharField(max_length=200)
+    num_rounds = forms.IntegerField(label="Rounds", min_value=1, max_value=LIMITS["rounds_per_exercise"])
+    round_minutes = forms.IntegerField(
+        label="Minutes per round",
+        min_value=1,
+        max_value=MAX_ROUND_MINUTES,
+        help_text="For rounds not yet started. A running round keeps its clock: extend it from the console.",
+    )
+
+    def __init__(self, *args, exercise: Exercise, **kwargs):
+        initial = {"title": exercise.title, "num_rounds": exercise.num_rounds, "round_minutes": exercise.round_minutes}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.helper = _helper()
+        self.started = exercise.rounds.count()
+        if exercise.is_ended:  # only the title still means something
+            for name in ("num_rounds", "round_minutes"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "The exercise has ended."
+        elif self.started:
+            self.fields["num_rounds"].help_text = f"At least {self.started}: that many rounds have started."
+
+    def clean_title(self):
+        return _one_line(self.cleaned_data["title"])
+
+    def clean_num_rounds(self):
+        rounds = self.cleaned_data["num_rounds"]
+        if rounds < self.started:
+            raise forms.ValidationError(f"{self.started} rounds have started already: plan at least {self.started}.")
+        return rounds
+
+
+class DuplicateForm(forms.Form):
+    title = forms.CharField(
+        label="Title of the copy", max_length=200, help_text="e.g. the next section's name: “IR 210 — section B”."
+    )
+
+    def __init__(self, *args, exercise: Exercise, **kwargs):
+        super().__init__(*args, initial={"title": f"{exercise.title} (copy)"[:200]}, **kwargs)
+        self.helper = _helper()
+
+    def clean_title(self):
+        return _one_line(self.cleaned_data["title"])
+
+
+class DeleteForm(forms.Form):
+    confirmation = forms.CharField(label="Type the exercise's title to confirm", max_length=200)
+
+    def __init__(self, *args, exercise: Exercise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.title = exercise.title
+        self.fields["confirmation"].widget.attrs["autocomplete"] = "off"
+
+    def clean_confirmation(self):
+        typed = _one_line(self.cleaned_data["confirmation"])
+        if typed != " ".join(self.title.split()):
+            raise forms.ValidationError("That is not the exercise's title: type it exactly as shown.")
+        return typed
+
+
+def _one_line(text: str) -> str:
+    """Titles: runs of spaces and line breaks become one space; nothing left is an error."""
+    text = " ".join(text.split())
+    if not text:
+        raise forms.ValidationError("Enter a title.")
+    return text
 
 
 class JoinForm(forms.Form):

@@ -61,6 +61,8 @@ class Exercise(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Archived exercises leave the facilitator's list (they stay whole and reachable).
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     objects = ExerciseQuerySet.as_manager()
 
@@ -73,6 +75,14 @@ class Exercise(models.Model):
     @property
     def is_ended(self) -> bool:
         return self.status == self.Status.ENDED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def bump(self) -> int:
         """Advance the revision after a change and publish it to the poll cache."""
@@ -480,6 +490,9 @@ class Event(models.Model):
         EXERCISE_CREATED = "exercise_created", "Exercise created"
         EXERCISE_STARTED = "exercise_started", "Exercise started"
         EXERCISE_ENDED = "exercise_ended", "Exercise ended"
+        EXERCISE_EDITED = "exercise_edited", "Exercise settings changed"
+        EXERCISE_ARCHIVED = "exercise_archived", "Exercise archived"
+        EXERCISE_RESTORED = "exercise_restored", "Exercise restored from the archive"
         PLAYER_JOINED = "player_joined", "Player joined"
         PLAYER_REJOINED = "player_rejoined", "Player returned"
         PLAYER_MOVED = "player_moved", "Player moved"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from exercises.models import Commitment, Exercise, Round, Team, TeamScore
+from exercises.rules.standings import standings
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class RoundResult:
 @dataclass(frozen=True)
 class Standing:
     rank: int  # teams with the same total (as shown, to one decimal) share a rank
+    tied: bool
     key: str
     name: str
     total: float
@@ -126,15 +128,12 @@ def _resolution(c: Commitment) -> Resolution:
 
 
 def final_standings(exercise: Exercise, team: Team, rounds: list[Round]) -> list[Standing]:
-    """Every team's total after the last close, best first; ties share a rank (1, 2, 2, 4)."""
+    """Every team's total after the last close, best first; ties share a rank (rules/standings.py)."""
     closed = [r for r in rounds if r.is_closed]
     if not closed:
         return []
-    scores = TeamScore.objects.filter(round=closed[-1]).select_related("team").order_by("-total", "team__order")
-    standings: list[Standing] = []
-    for position, score in enumerate(scores, start=1):
-        shown = round(score.total, 1)
-        tied = standings and round(standings[-1].total, 1) == shown
-        rank = standings[-1].rank if tied else position
-        standings.append(Standing(rank, score.team.key, score.team.name, score.total, score.team_id == team.pk))
-    return standings
+    scores = TeamScore.objects.filter(round=closed[-1]).select_related("team").order_by("team__order")
+    return [
+        Standing(s.rank, s.tied, s.item.team.key, s.item.team.name, s.item.total, s.item.team_id == team.pk)
+        for s in standings(scores, lambda score: score.total)
+    ]

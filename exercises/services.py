@@ -54,8 +54,17 @@ def _locked_exercise(exercise_id: int) -> Exercise:
 
 
 def create_exercise(
-    *, facilitator, scenario: dict, title: str, team_keys: list[str], num_rounds: int, round_minutes: int
+    *,
+    facilitator,
+    scenario: dict,
+    title: str,
+    team_keys: list[str],
+    num_rounds: int,
+    round_minutes: int,
+    copied_from: Exercise | None = None,
 ) -> Exercise:
+    """A new exercise in setup; ``copied_from`` names the exercise it duplicates (lifecycle.duplicate)."""
+    origin = {"copied_from": copied_from.pk, "copied_title": copied_from.title} if copied_from else {}
     with transaction.atomic():
         exercise = Exercise.objects.create(
             facilitator=facilitator,
@@ -78,6 +87,7 @@ def create_exercise(
             teams=[t["key"] for t in chosen],
             rounds=num_rounds,
             round_minutes=round_minutes,
+            **origin,
         )
     exercise.bump()
     return exercise
@@ -263,7 +273,7 @@ def end_exercise(*, exercise: Exercise, actor: str) -> None:
         locked.status = Exercise.Status.ENDED
         locked.ended_at = timezone.now()
         locked.save(update_fields=["status", "ended_at"])
-        record(locked, Event.Kind.EXERCISE_ENDED, actor, tension=round_to(locked.tension))
+        record(locked, Event.Kind.EXERCISE_ENDED, actor, round=locked.current_round(), tension=round_to(locked.tension))
     exercise.bump()
 
 
@@ -768,7 +778,7 @@ def reveal_leaderboard(*, exercise: Exercise, revealed: bool, actor: str) -> Non
             return
         locked.leaderboard_revealed = revealed
         locked.save(update_fields=["leaderboard_revealed"])
-        record(locked, Event.Kind.LEADERBOARD_REVEALED, actor, revealed=revealed)
+        record(locked, Event.Kind.LEADERBOARD_REVEALED, actor, round=locked.current_round(), revealed=revealed)
     exercise.bump()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exercises.views import console, facilitator, observers, projector, public, reports, team
+from exercises.views import console, facilitator, manage, observers, projector, public, reports, team
 
 E = "exercises/<int:exercise_id>/"
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path("exercises/<int:exercise_id>/rounds/<int:number>/", facilitator.round_results, name="round_results"),
     path("exercises/<int:exercise_id>/rounds/<int:number>/close/", facilitator.round_close, name="round_close"),
     path("exercises/<int:exercise_id>/end/", facilitator.exercise_end, name="exercise_end"),
+    path(f"{E}settings/", manage.exercise_settings, name="exercise_settings"),
+    path(f"{E}duplicate/", manage.exercise_duplicate, name="exercise_duplicate"),
+    path(f"{E}archive/", manage.exercise_archive, name="exercise_archive"),
+    path(f"{E}delete/", manage.exercise_delete, name="exercise_delete"),
     # Teams
     path("play/<int:team_id>/", team.team_room, name="team_room"),
     path("play/<int:team_id>/composer/", team.composer_refresh, name="composer_refresh"),

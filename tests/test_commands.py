@@ -131,3 +131,24 @@ def test_score_offers_bad_input_is_one_clear_line(payload, fragment):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0], result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_seed_demo_prints_links_on_the_port_the_server_uses(db):
+    out = StringIO()
+    call_command("seed_demo", "--port", "8101", stdout=out)
+    links = [word for word in out.getvalue().split() if word.startswith("http")]
+    assert len(links) >= 8  # login, dashboard, projector, report, a join link per team
+    assert all(link.startswith("http://127.0.0.1:8101/") for link in links), links
+    out = StringIO()
+    call_command("seed_demo", "--host", "0.0.0.0", "--port", "9000", stdout=out)
+    assert "http://127.0.0.1:9000/accounts/login/" in out.getvalue()
+
+
+def test_make_run_passes_its_host_and_port_to_seed_demo_and_the_readme_says_how():
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8101", "HOST=127.0.0.2"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert dry_run.returncode == 0, dry_run.stderr
+    assert "seed_demo --host 127.0.0.2 --port 8101" in dry_run.stdout
+    assert "runserver 127.0.0.2:8101" in dry_run.stdout
+    assert "make run PORT=8101" in (ROOT / "README.md").read_text()

@@ -52,10 +52,11 @@ def played(db):
 def test_csv_files_parse_back_to_the_report_rows(played, client):
     client.force_login(played.facilitator)
     report = build_report(played)
-    for name in ("offers", "commitments", "events"):
+    for name in tables.TABLES:
         response = client.get(f"/exercises/{played.pk}/report/{name}.csv")
         assert response["Content-Type"].startswith("text/csv")
-        parsed = list(csv.reader(io.StringIO(response.content.decode())))
+        assert response.content.startswith(b"\xef\xbb\xbf"), "a UTF-8 byte-order mark, for Excel"
+        parsed = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         columns, rows = tables.table(report, name)
         assert parsed[0] == list(columns)
         assert parsed[1:] == [[str(v) for v in row] for row in rows]
@@ -69,8 +70,8 @@ def test_xlsx_has_one_sheet_per_table_with_the_same_rows(played, client):
     content = client.get(f"/exercises/{played.pk}/report/report.xlsx").content
     workbook = load_workbook(io.BytesIO(content), read_only=True)
     report = build_report(played)
-    assert workbook.sheetnames == ["Offers", "Commitments", "Events"]
-    for name in ("offers", "commitments", "events"):
+    assert workbook.sheetnames == ["Teams", "Participants", "Scores", "Offers", "Commitments", "Events"]
+    for name in tables.TABLES:
         columns, rows = tables.table(report, name)
         sheet = list(workbook[name.capitalize()].iter_rows(values_only=True))
         assert list(sheet[0]) == list(columns)

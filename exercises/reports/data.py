@@ -19,7 +19,7 @@ from statistics import mean
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from exercises import offer_diff
+from exercises import offer_diff, rules
 from exercises.models import (
     COMMITMENT_TERMS,
     Commitment,
@@ -34,6 +34,7 @@ from exercises.models import (
 )
 from exercises.offer_diff import OfferDiff
 from exercises.reports import lesson
+from exercises.reports.participants import ParticipantRow, participant_rows
 from exercises.text import render_markdown
 
 # Left out of the debrief shared with players: each team's private brief and
@@ -212,6 +213,7 @@ class TeamRoundRow:
     mean_r: float | None
     total: float | None
     delivered: float | None
+    stability: float | None
 
 
 @dataclass
@@ -224,6 +226,8 @@ class TeamAnalysis:
     rounds: list[TeamRoundRow]
     final_score: float | None
     offers_sent: int
+    mean_s: float | None  # over every offer the team sent
+    mean_r: float | None
     agreements: int
     commitments_made: int
     kept: int
@@ -284,6 +288,8 @@ class Report:
     offers: list[OfferRow]
     commitments: list[CommitmentRow]
     teams: list[TeamAnalysis]
+    standings: list[rules.Standing[TeamAnalysis]]  # the teams with a score, best first, ties ranked equally
+    participants: list[ParticipantRow]
     lesson: Lesson
     observations: list[ObservationRow]
     improvement_items: list[ImprovementItem]
@@ -337,8 +343,10 @@ def build_report(exercise: Exercise, *, debrief: bool = False) -> Report:
             row.diff = offer_diff.diff_offers(_diff_terms(by_number[row.parent_number]), _diff_terms(row))
     commitments = [c for o in offer_rows for c in o.commitments]
 
-    round_rows = _round_rows(rounds, injects, events, offer_rows, commitments, round_number, team_by_id, names)
-    before = [_timeline_item(e, names, team_by_id) for e in events if e.round_id is None and e.kind in TIMELINE_KINDS]
+    placed = timeline_rounds(events)
+    round_rows = _round_rows(rounds, injects, events, placed, offer_rows, commitments, round_number, team_by_id, names)
+    before = [_timeline_item(e, names, team_by_id) for e in events if placed[e.pk] is None and e.kind in TIMELINE_KINDS]
+    team_rows = [_team_analysis(t, offer_rows, commitments, scores, rounds, debrief, exercise) for t in teams]
     started, ended = exercise.started_at, exercise.ended_at
     last_close = max((r.closed_at for r in rounds if r.closed_at), default=None)
     finish = ended or last_close
@@ -359,7 +367,9 @@ def build_report(exercise: Exercise, *, debrief: bool = False) -> Report:
         before_rounds=before,
         offers=offer_rows,
         commitments=commitments,
-        teams=[_team_analysis(t, offer_rows, commitments, scores, rounds, debrief, exercise) for t in teams],
+        teams=team_rows,
+        standings=rules.standings([t for t in team_rows if t.final_score is not None], score=lambda t: t.final_score),
+        participants=participant_rows(teams, offers),
         lesson=build_lesson(commitments),
         observations=[_observation_row(o, round_number, team_by_id) for o in observations],
         improvement_items=items,
@@ -520,7 +530,24 @@ def _diff_terms(row: OfferRow) -> offer_diff.OfferTerms:
 # --- rounds and the timeline --------------------------------------------------------------------
 
 
-def _round_rows(rounds, injects, events, offer_rows, commitments, round_number, team_by_id, names) -> list[RoundRow]:
+def timeline_rounds(events: list[Event]) -> dict[int, int | None]:
+    """Event id -> the id of the round it is filed under in the timeline (None: before round 1).
+
+    An event recorded without a round (the leaderboard shown, the exercise ended, in
+    exercises played before they carried one) belongs to the round last opened before it.
+    ``events`` in the order they happened.
+    """
+    placed, last_opened = {}, None
+    for event in events:
+        if event.kind == Event.Kind.ROUND_OPENED and event.round_id:
+            last_opened = event.round_id
+        placed[event.pk] = event.round_id or last_opened
+    return placed
+
+
+def _round_rows(
+    rounds, injects, events, placed, offer_rows, commitments, round_number, team_by_id, names
+) -> list[RoundRow]:
     rows = {
         r.pk: RoundRow(
             number=r.number,
@@ -546,8 +573,8 @@ def _round_rows(rounds, injects, events, offer_rows, commitments, round_number, 
                 )
             )
     for event in events:
-        if event.round_id in rows and event.kind in TIMELINE_KINDS:
-            rows[event.round_id].timeline.append(_timeline_item(event, names, team_by_id))
+        if placed[event.pk] in rows and event.kind in TIMELINE_KINDS:
+            rows[placed[event.pk]].timeline.append(_timeline_item(event, names, team_by_id))
     for offer in offer_rows:
         by_number[offer.round_number].offers.append(offer)
     for c in commitments:
@@ -620,6 +647,7 @@ def _team_analysis(team, offer_rows, commitments, scores, rounds, debrief: bool,
                 mean_r=_mean([o.reciprocity for o in in_round]),
                 total=score.total if score else None,
                 delivered=score.delivered if score else None,
+                stability=score.stability if score else None,
             )
         )
     involved = [o for o in offer_rows if o.is_agreement and (o.from_key == team.key or team.key in o.to_keys)]
@@ -637,6 +665,8 @@ def _team_analysis(team, offer_rows, commitments, scores, rounds, debrief: bool,
         rounds=per_round,
         final_score=final,
         offers_sent=len(sent),
+        mean_s=_mean([o.specificity for o in sent]),
+        mean_r=_mean([o.reciprocity for o in sent]),
         agreements=len(involved),
         commitments_made=len(made),
         kept=kept,

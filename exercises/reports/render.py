@@ -25,7 +25,7 @@ from exercises.text import render_markdown
 
 CSS_PATH = Path(settings.BASE_DIR) / "static" / "app" / "report_pdf.css"
 # Bump when the PDF's templates or stylesheet change, so cached PDFs are built again.
-PDF_LAYOUT_VERSION = 2
+PDF_LAYOUT_VERSION = 3
 PDF_CACHE_SECONDS = 60 * 60
 
 

@@ -1,6 +1,11 @@
 """The report's tables as rows, and the CSV and XLSX files made from them.
 
-The same rows go to CSV and XLSX (one sheet per table). Text cells are neutralised
+The same rows go to CSV and XLSX (one sheet per table): first what an instructor grades
+from (teams with their final standing, participants, each round's scores), then the
+offers, commitments and event log. Times are local to the server's TIME_ZONE, to the
+second, and each time column's heading names the zone ("created_at (Europe/Berlin)").
+CSV files start with a UTF-8 byte-order mark, so Excel reads arrows and curly quotes
+as written instead of guessing a legacy encoding. Text cells are neutralised
 against spreadsheet formula injection: a player's offer text that starts with
 = + - @, a tab or a carriage return gets a leading apostrophe, so Excel or
 LibreOffice shows it as text instead of running it (OWASP "CSV injection").
@@ -13,6 +18,10 @@ import csv
 import io
 import json
 from datetime import date, datetime
+
+from django.utils import timezone
+
+from exercises import rules
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,6 +36,21 @@ COMMITMENT_COLUMNS = (
     "override_reason",
 )  # fmt: skip
 EVENT_COLUMNS = ("time", "round", "kind", "what", "actor", "team", "details")
+TEAM_COLUMNS = (
+    "rank", "tied", "team", "name", "final_score", "offers_sent", "mean_specificity", "mean_reciprocity",
+    "agreements", "commitments_made", "kept", "broken", "participants",
+)  # fmt: skip
+PARTICIPANT_COLUMNS = (
+    "team", "team_name", "participant", "joined_at", "last_seen_at", "offers_sent", "answers_given",
+    "team_rank", "team_final_score",
+)  # fmt: skip
+SCORE_COLUMNS = (
+    "round", "rank", "tied", "team", "name", "delivered", "stability", "total", "offers_sent",
+    "mean_specificity", "mean_reciprocity",
+)  # fmt: skip
+# Columns holding a time: their heading names the time zone the values are in.
+TIME_COLUMNS = {"created_at", "decided_at", "time", "joined_at", "last_seen_at"}
+BOM = "\ufeff"
 
 
 def neutralise(value):
@@ -41,7 +65,9 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if timezone.is_aware(value) else str(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
@@ -135,21 +161,100 @@ def event_rows(report) -> list[list]:
     ]
 
 
+def team_rows(report) -> list[list]:
+    """Every team, best first: those with a score in the standings' order, then any without."""
+    standings = {id(s.item): s for s in report.standings}
+    ranked = [s.item for s in report.standings] + [t for t in report.teams if id(t) not in standings]
+    rows = []
+    for team in ranked:
+        standing = standings.get(id(team))
+        rows.append(
+            [
+                _cell(v)
+                for v in (
+                    standing.rank if standing else None,
+                    standing.tied if standing else None,
+                    team.key,
+                    team.name,
+                    team.final_score,
+                    team.offers_sent,
+                    team.mean_s,
+                    team.mean_r,
+                    team.agreements,
+                    team.commitments_made,
+                    team.kept,
+                    team.broken,
+                    team.participants,
+                )
+            ]
+        )
+    return rows
+
+
+def participant_rows(report) -> list[list]:
+    standings = {s.item.key: s for s in report.standings}
+    return [
+        [
+            _cell(v)
+            for v in (
+                p.team_key,
+                p.team_name,
+                p.name,
+                p.joined_at,
+                p.last_seen_at,
+                p.offers_sent,
+                p.answers_given,
+                standings[p.team_key].rank if p.team_key in standings else None,
+                standings[p.team_key].score if p.team_key in standings else None,
+            )
+        ]
+        for p in report.participants
+    ]
+
+
+def score_rows(report) -> list[list]:
+    """Each round's scores, the round's best team first, ranked as the standings are."""
+    rows = []
+    for number in [r.number for r in report.rounds]:
+        scored = [
+            (team, row)
+            for team in report.teams
+            for row in team.rounds
+            if row.number == number and row.total is not None
+        ]
+        for s in rules.standings(scored, score=lambda pair: pair[1].total):
+            team, row = s.item
+            values = (number, s.rank, s.tied, team.key, team.name, row.delivered, row.stability, row.total)
+            rows.append([_cell(v) for v in (*values, row.offers_sent, row.mean_s, row.mean_r)])
+    return rows
+
+
 TABLES = {
+    "teams": (TEAM_COLUMNS, team_rows),
+    "participants": (PARTICIPANT_COLUMNS, participant_rows),
+    "scores": (SCORE_COLUMNS, score_rows),
     "offers": (OFFER_COLUMNS, offer_rows),
     "commitments": (COMMITMENT_COLUMNS, commitment_rows),
     "events": (EVENT_COLUMNS, event_rows),
 }
 
 
-def table(report, name: str) -> tuple[tuple[str, ...], list[list]]:
+def headings(columns: tuple[str, ...]) -> list[str]:
+    """Column headings; a time column's names the zone its values are in."""
+    zone = timezone.get_current_timezone_name()
+    return [f"{name} ({zone})" if name in TIME_COLUMNS else name for name in columns]
+
+
+def table(report, name: str) -> tuple[list[str], list[list]]:
     columns, rows = TABLES[name]
-    return columns, rows(report)
+    return headings(columns), rows(report)
 
 
 def to_csv(report, name: str) -> str:
+    """With a byte-order mark first: Excel then opens the file as UTF-8."""
     columns, rows = table(report, name)
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow(columns)
     writer.writerows(rows)
@@ -164,7 +269,7 @@ def to_xlsx(report) -> bytes:
     for name in TABLES:
         sheet = workbook.create_sheet(title=name.capitalize())
         columns, rows = table(report, name)
-        sheet.append(list(columns))
+        sheet.append(columns)
         for row in rows:
             sheet.append(row)
     buffer = io.BytesIO()

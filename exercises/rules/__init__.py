@@ -27,6 +27,7 @@ from .outcomes import (
     tension_after,
 )
 from .specificity import commitment_value, score_commitment
+from .standings import Standing, standings
 
 __all__ = [
     "Catalogue",
@@ -40,6 +41,7 @@ __all__ = [
     "OfferScore",
     "Reason",
     "RulesConfig",
+    "Standing",
     "commitment_value",
     "delivered_value",
     "find_conflicts",
@@ -48,6 +50,7 @@ __all__ = [
     "score_commitment",
     "score_offer",
     "stability_term",
+    "standings",
     "team_score",
     "tension_after",
 ]

@@ -237,7 +237,7 @@ def agreement_items(agreements) -> SafeString:
             for term in offer.terms
         )
         items.append(
-            f'<div class="proj-agreement"><div class="proj-agreement-head">#{offer.number} · {escape(offer.from_key)}'
+            f'<div class="proj-agreement" data-fit-item><div class="proj-agreement-head">#{offer.number} · {escape(offer.from_key)}'
             f" ⇄ {escape(', '.join(offer.recipient_keys))}"
             f' <span class="proj-chip">Specificity {_dash(offer.specificity)}</span>'
             f' <span class="proj-chip">Reciprocity {_dash(offer.reciprocity)}</span>'

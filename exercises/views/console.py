@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from exercises import access, charts, live, offer_diff, qr, services
+from exercises import access, charts, live, offer_diff, qr, rules, services
 from exercises.console_forms import InjectForm, ObserverForm
 from exercises.models import SUMMARY_TERMS, Commitment, Event, Exercise, Offer, Participant, Response, TeamScore
 
@@ -79,7 +79,7 @@ def room_state(exercise: Exercise) -> dict:
         "matrix": matrix,
         "injects": SimpleLazyObject(lambda: injects[:8]),
         "scenario_injects": SimpleLazyObject(lambda: _scenario_injects(exercise, injects)),
-        "leaderboard": sorted((t for t in teams if t.score), key=lambda t: -t.score.total),
+        "leaderboard": rules.standings((t for t in teams if t.score), score=lambda t: t.score.total),
         "latest_closed": latest_closed,
         # Computed only when the results fragment is rendered, not taken from the cache.
         "charts": SimpleLazyObject(lambda: charts.exercise_charts(exercise, teams, rounds)),

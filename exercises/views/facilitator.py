@@ -2,21 +2,36 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exercises import access, services
+from exercises import access, rules, services
 from exercises.forms import ExerciseCreateForm
-from exercises.models import Commitment, Offer, Round
+from exercises.models import Commitment, Exercise, Offer, Round
 from exercises.scenarios import DEFAULT_SCENARIO_KEY, available_scenarios
 
 
 @login_required
 @require_GET
 def exercise_list(request):
-    exercises = request.user.exercises.annotate(team_count=Count("teams")).order_by("-created_at")
-    return render(request, "exercises/exercise_list.html", {"exercises": exercises})
+    """The facilitator's exercises, newest first, with status and dates; archived ones on request."""
+    show_archived = request.GET.get("archived") == "1"
+    mine = Exercise.objects.for_facilitator(request.user)
+    exercises = (
+        mine.filter(archived_at__isnull=not show_archived)
+        .annotate(
+            team_count=Count("teams", distinct=True),
+            rounds_played=Count("rounds", filter=Q(rounds__status=Round.Status.CLOSED), distinct=True),
+        )
+        .order_by("-created_at")
+    )
+    context = {
+        "exercises": exercises,
+        "show_archived": show_archived,
+        "archived_count": 0 if show_archived else mine.filter(archived_at__isnull=False).count(),
+    }
+    return render(request, "exercises/exercise_list.html", context)
 
 
 @login_required
@@ -104,5 +119,7 @@ def results_context(exercise, round_: Round) -> dict:
         "offers": offers,
         "agreements": [o for o in offers if o.status == Offer.Status.ACCEPTED],
         "resolved": resolved,
-        "scores": round_.scores.select_related("team").order_by("-total"),
+        "scores": rules.standings(
+            round_.scores.select_related("team").order_by("team__order"), score=lambda s: s.total
+        ),
     }

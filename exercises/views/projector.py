@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from exercises import access, live, qr, services
+from exercises import access, live, qr, rules, services
 from exercises.models import SUMMARY_TERMS, Commitment, Exercise, Inject, Offer, Round, Team, TeamScore
 from exercises.views.console import live_response, recipient_ids
 
@@ -43,7 +43,8 @@ def projector_state(request, exercise: Exercise) -> dict:
     latest_closed = next((r for r in reversed(rounds) if r.is_closed), None)
     leaderboard = []
     if exercise.leaderboard_revealed and latest_closed:
-        leaderboard = list(TeamScore.objects.filter(round=latest_closed).select_related("team").order_by("-total"))
+        scores = TeamScore.objects.filter(round=latest_closed).select_related("team").order_by("team__order")
+        leaderboard = rules.standings(scores, score=lambda s: s.total)
     return {
         "exercise": exercise,
         "current": current,

@@ -23,7 +23,7 @@ from exercises.text import render_markdown
 from exercises.views.observers import observer_for_token
 from exercises.views.team import team_seat
 
-CSV_TABLES = ("offers", "commitments", "events")
+CSV_TABLES = tuple(tables.TABLES)
 
 
 def _download(content, content_type: str, name: str) -> HttpResponse:
@@ -44,9 +44,7 @@ def _facilitator_downloads(exercise) -> list[tuple[str, str]]:
         ("Debrief for players", f"{base}debrief/"),
         ("Debrief PDF", f"{base}debrief.pdf"),
         ("Spreadsheet (XLSX)", f"{base}report.xlsx"),
-        ("Offers CSV", f"{base}offers.csv"),
-        ("Commitments CSV", f"{base}commitments.csv"),
-        ("Events CSV", f"{base}events.csv"),
+        *((f"{name.capitalize()} CSV", f"{base}{name}.csv") for name in CSV_TABLES),
         ("Complete export (JSON)", f"{base}export.json"),
     ]
 

@@ -97,6 +97,41 @@
     if (body) body.innerHTML = '<p class="text-body-secondary">Loading…</p>';
   });
 
+  // The projector shows what fits on one screen: a [data-fit] box that clips (app.css) hides
+  // its [data-fit-item]s from the first that would be cut off; [data-fit-more] says how many.
+  function hideOverflow(box, items) {
+    items.forEach(function (item) { item.hidden = false; });
+    if (getComputedStyle(box).overflowY !== "hidden") return 0;
+    const bottom = box.getBoundingClientRect().bottom;
+    let hidden = 0;
+    items.forEach(function (item) {
+      if (hidden || item.getBoundingClientRect().bottom > bottom + 1) { item.hidden = true; hidden += 1; }
+    });
+    return hidden;
+  }
+
+  function fit() {
+    document.querySelectorAll("[data-fit]").forEach(function (box) {
+      const items = box.querySelectorAll("[data-fit-item]");
+      const more = box.parentElement.querySelector("[data-fit-more]");
+      if (more) more.hidden = true;
+      let hidden = hideOverflow(box, items);
+      if (!more || !hidden) return;
+      // The note takes room from the box: measure again with it shown (its wording is one line either way).
+      more.textContent = moreText(hidden);
+      more.hidden = false;
+      more.textContent = moreText(hideOverflow(box, items));
+    });
+  }
+
+  function moreText(hidden) {
+    return hidden === 1 ? "1 earlier agreement is not shown here; the report lists every one."
+      : hidden + " earlier agreements are not shown here; the report lists every one.";
+  }
+  document.addEventListener("DOMContentLoaded", fit);
+  document.addEventListener("htmx:afterSettle", fit);
+  window.addEventListener("resize", fit);
+
   // Destructive buttons ask first: <button data-confirm="Close round 2 now?">.
   document.addEventListener("click", function (evt) {
     const button = evt.target.closest("[data-confirm]");

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from exercises import services
 from exercises.models import Exercise, Participant
+from exercises.reports import tables
 from exercises.scenarios import DEFAULT_SCENARIO_KEY, load_scenario
 
 DEMO_USERNAME = "demo"
@@ -29,8 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--new", action="store_true", help="always create a new exercise")
         parser.add_argument("--seed", default=None, help="outcome seed, for reproducible demos")
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+        # `make run HOST=... PORT=...` passes its own, so the printed links open the server it starts.
+        parser.add_argument("--host", default="127.0.0.1", help="the host the server listens on (for the links)")
+        parser.add_argument("--port", type=int, default=8000, help="the port the server listens on (for the links)")
 
-    def handle(self, *args, teams, rounds, played_rounds, new, seed, json: bool, **options):
+    def handle(self, *args, teams, rounds, played_rounds, new, seed, json: bool, host, port, **options):
         if teams < 2 or teams > 60:
             raise CommandError("--teams must be between 2 and 60.")
         facilitator = demo_facilitator()
@@ -41,7 +45,7 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(dumps(payload))
         else:
-            self.stdout.write(as_text(payload))
+            self.stdout.write(as_text(payload, base_url(host, port)))
 
 
 def dumps(payload: dict) -> str:
@@ -223,9 +227,7 @@ def report_paths(exercise: Exercise) -> dict:
         "debrief_url": reverse("report_debrief", args=args),
         "debrief_pdf_url": reverse("report_debrief_pdf", args=args),
         "xlsx_url": reverse("report_xlsx", args=args),
-        "offers_csv_url": reverse("report_offers_csv", args=args),
-        "commitments_csv_url": reverse("report_commitments_csv", args=args),
-        "events_csv_url": reverse("report_events_csv", args=args),
+        **{f"{name}_csv_url": reverse(f"report_{name}_csv", args=args) for name in tables.TABLES},
         "export_json_url": reverse("report_export_json", args=args),
     }
 
@@ -249,7 +251,16 @@ def live_paths(exercise: Exercise) -> dict:
     }
 
 
-def as_text(payload: dict, host: str = "http://127.0.0.1:8000") -> str:
+def base_url(host: str, port: int) -> str:
+    """Where a browser on this machine reaches the server: a server on every address is also on 127.0.0.1."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+def as_text(payload: dict, host: str) -> str:
     lines = [
         "",
         "Tabletop demo is ready.",
