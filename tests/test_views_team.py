@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from exercises import services
+from exercises import roster, services
 from exercises.models import Event, Offer, Participant
 from exercises.text import render_markdown
 from tests import factories
@@ -58,7 +58,7 @@ def test_join_requires_a_name(client, exercise):
 def test_several_players_join_one_team(exercise):
     usa = factories.team(exercise, "USA")
     for name in ["Ann", "Ben", "Cy"]:
-        player_client(services.join_team(team=usa, display_name=name).participant)
+        player_client(roster.join_team(team=usa, display_name=name).participant)
     assert usa.participants.count() == 3
 
 
@@ -156,7 +156,7 @@ def test_a_late_offer_is_refused_and_the_draft_kept(exercise, usa, dprk, dprk_cl
         ([{"by": "DPRK", "action": "freeze", "conditional_on": [1]}], {}, "cannot be conditional on itself"),
         ([{"by": "DPRK", "to": ["DPRK"], "action": "freeze"}], {}, "cannot commit to itself"),
         ([{"by": "MARS", "action": "freeze"}], {}, "Select a valid choice"),
-        ([{"by": "DPRK", "action": "freeze", "phase": "-3"}], {}, "greater than or equal to 1"),
+        ([{"by": "DPRK", "action": "freeze", "phase": "-3"}], {}, "whole number from 1 to 10"),
         ([{"by": "DPRK", "action": "x" * 300}], {}, "at most 200 characters"),
     ],
 )

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
-from exercises import access, live, scoring, services
-from exercises.forms import CommitmentFormSet, OfferForm
+from exercises import access, live, numbers, scoring, services
+from exercises.forms import PHASES, CommitmentFormSet, OfferForm
 from exercises.models import COMMITMENT_TERMS, Event, Exercise, Inject, Offer
 
 # A composer row: the commitment's terms, plus the catalogue entry that pre-filled it.
@@ -113,15 +113,16 @@ def _lenient_rows(rows: list[dict]) -> list[dict]:
     for position, row in enumerate(rows, start=1):
         if not row.get("by") or not any(row.get(f) for f in ("kind", "action", "object", "text")):
             continue
-        conditional = [p for p in str(row.get("conditional_on") or "").replace(",", " ").split() if p.isdigit()]
-        phase = row.get("phase")
+        conditional = numbers.int_list(
+            row.get("conditional_on"), low=1, high=len(rows), max_items=len(rows), strict=False
+        )
         scored.append(
             dict(
                 row,
                 position=position,
                 to=[t for t in (row.get("to") or []) if t],
-                conditional_on=[int(p) for p in conditional if 1 <= int(p) <= len(rows) and int(p) != position],
-                phase=int(phase) if str(phase or "").isdigit() else None,
+                conditional_on=[p for p in conditional if p != position],
+                phase=numbers.int_or_none(row.get("phase"), low=PHASES[0], high=PHASES[1]),
             )
         )
     return scored
@@ -141,7 +142,7 @@ def room_context(participant, *, offer_form=None, formset=None, error: str = "")
             "formset": formset,
             "composer_error": error,
             "team_brief": team.scenario_team,
-            "teammates": team.participants.all(),
+            "teammates": team.participants.seated(),
         }
     )
     return context
@@ -198,15 +199,15 @@ def team_room(request, participant):
     exercise.refresh_from_db()
     access.mark_seen(participant)
     offer_form = formset = None
-    counter_number = request.GET.get("counter", "")
-    if counter_number.isdigit():
-        parent = _visible_offer(participant, int(counter_number))
+    counter_number = numbers.int_or_none(request.GET.get("counter"), low=1, high=numbers.MAX_ID)
+    if counter_number is not None:
+        parent = _visible_offer(participant, counter_number)
         initial, rows = _counter_initial(participant, parent)
         initial["client_token"] = secrets.token_urlsafe(16)
         offer_form = _offer_form(participant, initial=initial)
         formset = _formset(exercise, initial=rows)
     context = room_context(participant, offer_form=offer_form, formset=formset)
-    context["counter_of"] = counter_number
+    context["counter_of"] = counter_number or ""
     return render(request, "exercises/team_room.html", context)
 
 
@@ -254,9 +255,9 @@ def composer_refresh(request, participant):
     rows = _raw_rows(formset)
     if "add_row" in request.POST and len(rows) < CommitmentFormSet.max_num:
         rows.append(_blank_row(participant.team.key))
-    remove = request.POST.get("remove_row", "")
-    if remove.isdigit() and len(rows) > 1 and int(remove) < len(rows):
-        rows.pop(int(remove))
+    remove = numbers.int_or_none(request.POST.get("remove_row"), low=0, high=len(rows) - 1)
+    if remove is not None and len(rows) > 1:
+        rows.pop(remove)
     _fill_from_catalogue(exercise, rows)
     access.mark_seen(participant, drafting=True)
     offer_form = _offer_form(participant, initial=_offer_initial(request.POST))
