@@ -56,7 +56,10 @@ def participant_for_team(request, team_id: int) -> Participant:
     if participant_id is None:
         raise Http404("You have no seat on this team.")
     participant = (
-        Participant.objects.select_related("team", "team__exercise").filter(pk=participant_id, team_id=team_id).first()
+        Participant.objects.seated()
+        .select_related("team", "team__exercise")
+        .filter(pk=participant_id, team_id=team_id)
+        .first()
     )
     if participant is None:
         # The facilitator removed or moved this player.
@@ -73,7 +76,8 @@ def follow_move(request, team_id: int) -> int | None:
     if found is None:
         return None
     new_team_id = (
-        Participant.objects.filter(pk=found.participant_id, team__exercise_id=found.exercise_id)
+        Participant.objects.seated()
+        .filter(pk=found.participant_id, team__exercise_id=found.exercise_id)
         .values_list("team_id", flat=True)
         .first()
     )

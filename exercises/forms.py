@@ -1,16 +1,30 @@
 """Forms: every one shows its errors inline, next to the field that caused them."""
 
-import re
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 
+from exercises import numbers
 from exercises.lifecycle import MAX_ROUND_MINUTES
 from exercises.models import Exercise, Team, normalise_join_code
 from exercises.scenarios import ScenarioError, available_scenarios, load_scenario
 
 LIMITS = settings.TABLETOP_LIMITS
+PHASES = (1, 10)  # step 1, 2 ... of a phased deal
+
+
+class WholeNumberField(forms.IntegerField):
+    """Django's IntegerField, reading the text with exercises.numbers like every view does."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        low = -numbers.MAX_ID if self.min_value is None else self.min_value
+        high = numbers.MAX_ID if self.max_value is None else self.max_value
+        try:
+            return numbers.parse_int(value, low=low, high=high)
+        except numbers.NotANumber as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
 
 
 def _helper() -> FormHelper:
@@ -23,8 +37,8 @@ class ExerciseCreateForm(forms.Form):
     title = forms.CharField(max_length=200, help_text="What the class will see, e.g. “IR 210 — second summit”.")
     scenario = forms.ChoiceField()
     teams = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, help_text="At least two teams.")
-    num_rounds = forms.IntegerField(label="Rounds", min_value=1, max_value=LIMITS["rounds_per_exercise"])
-    round_minutes = forms.IntegerField(label="Minutes per round", min_value=1, max_value=MAX_ROUND_MINUTES)
+    num_rounds = WholeNumberField(label="Rounds", min_value=1, max_value=LIMITS["rounds_per_exercise"])
+    round_minutes = WholeNumberField(label="Minutes per round", min_value=1, max_value=MAX_ROUND_MINUTES)
 
     def __init__(self, *args, scenario_key: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,8 +74,8 @@ class ExerciseSettingsForm(forms.Form):
     """What may change after creation: the title, and the plan for rounds not yet started."""
 
     title = forms.CharField(max_length=200)
-    num_rounds = forms.IntegerField(label="Rounds", min_value=1, max_value=LIMITS["rounds_per_exercise"])
-    round_minutes = forms.IntegerField(
+    num_rounds = WholeNumberField(label="Rounds", min_value=1, max_value=LIMITS["rounds_per_exercise"])
+    round_minutes = WholeNumberField(
         label="Minutes per round",
         min_value=1,
         max_value=MAX_ROUND_MINUTES,
@@ -171,7 +185,7 @@ class OfferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    parent = WholeNumberField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, team: Team, teams: list[Team], **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,9 +195,6 @@ class OfferForm(forms.Form):
 
     def recipient_teams(self) -> list[Team]:
         return [self.teams[key] for key in self.cleaned_data["recipients"]]
-
-
-_POSITIONS = re.compile(r"^\s*\d+(\s*[, ]\s*\d+)*\s*$")
 
 
 # Only the exercise's teams can make or receive a commitment (their keys are the choices).
@@ -208,7 +219,9 @@ class CommitmentForm(forms.Form):
     )
     verification = forms.CharField(max_length=200, required=False, help_text="Who checks, with what access.")
     duration = forms.CharField(max_length=100, required=False, help_text="“permanently”, “for 2 years”…")
-    phase = forms.IntegerField(min_value=1, max_value=10, required=False, help_text="Step 1, 2… of a phased deal.")
+    phase = WholeNumberField(
+        min_value=PHASES[0], max_value=PHASES[1], required=False, help_text="Step 1, 2… of a phased deal."
+    )
     conditional_on = forms.CharField(
         label="Only if commitment no.", max_length=50, required=False, help_text="e.g. “2” or “1, 3”."
     )
@@ -231,12 +244,11 @@ class CommitmentForm(forms.Form):
         ]
 
     def clean_conditional_on(self):
-        raw = self.cleaned_data["conditional_on"]
-        if not raw.strip():
-            return []
-        if not _POSITIONS.match(raw):
-            raise forms.ValidationError("List commitment numbers, e.g. “2” or “1, 3”.")
-        return sorted({int(p) for p in re.split(r"[,\s]+", raw.strip())})
+        most = LIMITS["commitments_per_offer"]
+        try:
+            return numbers.int_list(self.cleaned_data["conditional_on"], low=1, high=most, max_items=most)
+        except numbers.NotANumber:
+            raise forms.ValidationError(f"List commitment numbers from 1 to {most}, e.g. “2” or “1, 3”.") from None
 
     def clean(self):
         data = super().clean()

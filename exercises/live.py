@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from exercises import numbers
+
 # Entries are refreshed on every change; a day covers any class session and a
 # missing entry only costs one database read.
 TTL_SECONDS = 60 * 60 * 24
@@ -182,14 +184,15 @@ def _advance(exercise_id: int, index, latest: int, seen: int | None = None):
 
 def team_unchanged(exercise_id: int, team_id: int, rev: str) -> bool:
     """The team poll's fast path: nothing this team sees changed since ``rev``. Cache only."""
-    if not rev.isdigit():
+    seen = numbers.int_or_none(rev, low=0, high=numbers.MAX_ID)
+    if seen is None:
         return False
     state = cached_state(exercise_id)
     if not state:
         return False
     if state[1] is not None and time.time() >= state[1]:
         return False  # the round's deadline passed: some request must close it
-    seen, latest = int(rev), state[0]
+    latest = state[0]
     if seen == latest:
         return True
     if not 0 < latest - seen <= MAX_SKIP:
@@ -331,9 +334,8 @@ def unchanged(request, exercise_id: int) -> bool:
     now = time.time()
     if state[1] is not None and now >= state[1]:
         return False  # the round's deadline passed: some request must close it
-    try:
-        rendered_at = float(request.GET.get("at", ""))
-    except ValueError:
+    rendered_at = numbers.int_or_none(request.GET.get("at"), low=0, high=numbers.MAX_ID)
+    if rendered_at is None:
         return True  # a page without presence to refresh (the projector) sends no "at"
     return now - rendered_at < REFRESH_SECONDS
 

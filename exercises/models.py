@@ -6,6 +6,7 @@ Every state change appends an ``Event``; events are never updated or deleted.
 """
 
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -134,23 +135,56 @@ class Team(models.Model):
         return {"key": self.key, "name": self.name, "brief": "", "objectives": []}
 
 
+def name_key(display_name: str) -> str:
+    """How a team tells its players' names apart: "Twin", "twin " and fullwidth "ｔｗｉｎ" are one name.
+
+    Computed in Python, not by the database, because SQLite's lower() folds ASCII only.
+    """
+    return unicodedata.normalize("NFKC", " ".join(display_name.split())).casefold()
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def seated(self):
+        """Players still in the game: not removed by the facilitator."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Participant(models.Model):
-    """A player: no account, a display name and a seat on one team."""
+    """A player: no account, a display name and a seat on one team.
+
+    A removed player keeps their row (their offers and answers still name them) with
+    ``removed_at`` set: their seat no longer opens the room, and the join form refuses
+    their name on that team until the facilitator readmits them.
+    """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="participants")
     display_name = models.CharField(max_length=40)
+    # One name per team, whatever the case or width; unique in the database, so two
+    # simultaneous joins as "Twin" and "TWIN" make one player.
+    name_key = models.CharField(max_length=160, editable=False)
     joined_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     drafting_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["joined_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["team", "display_name"], name="participant_name_unique_in_team"),
+            models.UniqueConstraint(fields=["team", "name_key"], name="participant_name_key_unique_in_team"),
         ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.team.key})"
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.display_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
     @property
     def label(self) -> str:
@@ -497,6 +531,8 @@ class Event(models.Model):
         PLAYER_REJOINED = "player_rejoined", "Player returned"
         PLAYER_MOVED = "player_moved", "Player moved"
         PLAYER_REMOVED = "player_removed", "Player removed"
+        PLAYER_READMITTED = "player_readmitted", "Player readmitted"
+        JOIN_CODE_CHANGED = "join_code_changed", "Join code changed"
         ROUND_OPENED = "round_opened", "Round opened"
         ROUND_PAUSED = "round_paused", "Round paused"
         ROUND_RESUMED = "round_resumed", "Round resumed"
@@ -520,10 +556,13 @@ class Event(models.Model):
         REPORT_EDITED = "report_edited", "Report edited"
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="events")
-    round = models.ForeignKey(Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # RESTRICT: deleting a round or a team on its own (in the admin, say) would rewrite
+    # the events that name it, so it is refused; deleting the whole exercise, log
+    # included, is allowed.
+    round = models.ForeignKey(Round, on_delete=models.RESTRICT, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=40, choices=Kind.choices)
     actor = models.CharField(max_length=120)  # who did it, as people read it: "facilitator alice", "USA: Min"
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.RESTRICT, null=True, blank=True, related_name="+")
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

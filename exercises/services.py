@@ -38,6 +38,13 @@ class GameError(Exception):
 SYSTEM = "system"
 
 
+def check_length(text: str, what: str) -> None:
+    """Free text is bounded everywhere (docs/security.md), in the services too: not only forms call them."""
+    limit = settings.TABLETOP_LIMITS["text_length"]
+    if len(text) > limit:
+        raise GameError(f"{what} is {len(text):,} characters long; keep it within {limit:,}.")
+
+
 def facilitator_label(user) -> str:
     return f"facilitator {user.get_username()}"
 
@@ -91,34 +98,6 @@ def create_exercise(
         )
     exercise.bump()
     return exercise
-
-
-@dataclass
-class JoinResult:
-    participant: Participant
-    returning: bool
-
-
-def join_team(*, team: Team, display_name: str) -> JoinResult:
-    """Seat a player on a team; the same name on the same team is the same player coming back."""
-    name = " ".join(display_name.split())
-    existing = team.participants.filter(display_name__iexact=name).first()
-    if existing:
-        record(team.exercise, Event.Kind.PLAYER_REJOINED, existing.label, team=team, name=existing.display_name)
-        team.exercise.bump()
-        return JoinResult(existing, True)
-    limit = settings.TABLETOP_LIMITS["players_per_team"]
-    try:
-        with transaction.atomic():
-            if team.participants.count() >= limit:
-                raise GameError(f"{team.name} already has {limit} players, the most a team can have.")
-            participant = Participant.objects.create(team=team, display_name=name, last_seen_at=timezone.now())
-            record(team.exercise, Event.Kind.PLAYER_JOINED, participant.label, team=team, name=name)
-    except IntegrityError:
-        # Two tabs joined with the same name at once: both get the one seat.
-        return JoinResult(team.participants.get(display_name__iexact=name), True)
-    team.exercise.bump()
-    return JoinResult(participant, False)
 
 
 # --- the clock ----------------------------------------------------------------------------
@@ -191,9 +170,12 @@ def resume_round(*, round: Round, actor: str) -> None:
     exercise.bump()
 
 
+MAX_EXTEND_MINUTES = 120
+
+
 def extend_round(*, round: Round, actor: str, minutes: int) -> None:
-    if not 1 <= minutes <= 120:
-        raise GameError("Extend by 1 to 120 minutes.")
+    if not 1 <= minutes <= MAX_EXTEND_MINUTES:
+        raise GameError(f"Extend by 1 to {MAX_EXTEND_MINUTES} minutes.")
     with transaction.atomic():
         exercise = _locked_exercise(round.exercise_id)
         locked = Round.objects.select_for_update().get(pk=round.pk)
@@ -216,39 +198,49 @@ def _seconds(delta) -> int:
 def close_round(*, round: Round, actor: str) -> bool:
     """Close the round once: expire unanswered offers, resolve due commitments, score.
 
-    Returns False when someone else closed it first (nothing is done twice).
+    Returns False when someone else closed it first (nothing is done twice), or when the
+    exercise has ended (nothing is resolved or scored after the end).
     """
     with transaction.atomic():
         exercise = _locked_exercise(round.exercise_id)
-        locked = Round.objects.select_for_update().get(pk=round.pk)
-        if locked.is_closed:
-            return False
-        now = timezone.now()
-        locked.status = Round.Status.CLOSED
-        locked.closed_at = now
-        locked.paused_remaining = None
-        _expire_pending_offers(exercise, locked, actor)
-        kept, broken = _resolve_due_commitments(exercise, locked)
-        _move_tension(exercise, locked, kept=kept, broken=broken)
-        locked.tension_after = exercise.tension
-        locked.save(update_fields=["status", "closed_at", "paused_remaining", "tension_after"])
-        _score_teams(exercise, locked)
-        record(
-            exercise,
-            Event.Kind.ROUND_CLOSED,
-            actor,
-            round=locked,
-            number=locked.number,
-            kept=kept,
-            broken=broken,
-            tension=round_to(exercise.tension),
-        )
-    exercise.bump()
+        closed = _close_locked(exercise, round.pk, actor)
+    if closed:
+        exercise.bump()
+    return closed
+
+
+def _close_locked(exercise: Exercise, round_id: int, actor: str) -> bool:
+    """close_round's work, for a caller that holds the exercise row's lock."""
+    locked = Round.objects.select_for_update().get(pk=round_id)
+    if locked.is_closed or exercise.is_ended:
+        return False
+    now = timezone.now()
+    locked.status = Round.Status.CLOSED
+    locked.closed_at = now
+    locked.paused_remaining = None
+    _expire_pending_offers(exercise, locked, actor)
+    kept, broken = _resolve_due_commitments(exercise, locked)
+    _move_tension(exercise, locked, kept=kept, broken=broken)
+    locked.tension_after = exercise.tension
+    locked.save(update_fields=["status", "closed_at", "paused_remaining", "tension_after"])
+    _score_teams(exercise, locked)
+    record(
+        exercise,
+        Event.Kind.ROUND_CLOSED,
+        actor,
+        round=locked,
+        number=locked.number,
+        kept=kept,
+        broken=broken,
+        tension=round_to(exercise.tension),
+    )
     return True
 
 
 def close_if_expired(exercise: Exercise) -> bool:
     """Close the current round when its deadline has passed: any request touching it does."""
+    if exercise.is_ended:
+        return False
     current = exercise.rounds.filter(status=Round.Status.OPEN, deadline__lte=timezone.now()).first()
     if current is None:
         return False
@@ -257,19 +249,22 @@ def close_if_expired(exercise: Exercise) -> bool:
 
 def close_expired_rounds() -> int:
     closed = 0
-    for open_round in Round.objects.filter(status=Round.Status.OPEN, deadline__lte=timezone.now()):
+    expired = Round.objects.filter(status=Round.Status.OPEN, deadline__lte=timezone.now())
+    for open_round in expired.exclude(exercise__status=Exercise.Status.ENDED):
         closed += close_round(round=open_round, actor=f"{SYSTEM} (deadline)")
     return closed
 
 
 def end_exercise(*, exercise: Exercise, actor: str) -> None:
-    current = exercise.current_round()
-    if current and not current.is_closed:
-        close_round(round=current, actor=actor)
+    """Close the open round, if any, and end. All under one lock: a round started at the
+    same moment is either closed here or refused because the exercise has ended."""
     with transaction.atomic():
         locked = _locked_exercise(exercise.pk)
         if locked.is_ended:
             return
+        current = locked.current_round()
+        if current and not current.is_closed:
+            _close_locked(locked, current.pk, actor)
         locked.status = Exercise.Status.ENDED
         locked.ended_at = timezone.now()
         locked.save(update_fields=["status", "ended_at"])
@@ -360,6 +355,7 @@ def submit_offer(
     try:
         with transaction.atomic():
             exercise = _locked_exercise(team.exercise_id)
+            _check_seated(participant)
             current = _open_round_for_submission(exercise)
             if parent is not None:
                 _check_counterable(parent, team, current)
@@ -375,6 +371,16 @@ def submit_offer(
         return SubmitResult(existing, True)
     exercise.bump()
     return SubmitResult(offer, False)
+
+
+def _check_seated(participant: Participant) -> None:
+    """Under the exercise lock, which removing or moving a player also takes: the page that
+    sent this was opened before the facilitator removed or moved the player."""
+    if not Participant.objects.seated().filter(pk=participant.pk, team_id=participant.team_id).exists():
+        raise GameError(
+            f"You are no longer a player of {participant.team.name} (the facilitator removed or moved you), "
+            "so this was not recorded."
+        )
 
 
 def _open_round_for_submission(exercise: Exercise) -> Round:
@@ -519,6 +525,7 @@ def respond(*, offer: Offer, participant: Participant, accept: bool) -> Offer:
     team = participant.team
     with transaction.atomic():
         exercise = _locked_exercise(offer.exercise_id)
+        _check_seated(participant)
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         current = _open_round_for_submission(exercise)
         if offer.round_id != current.pk:
@@ -645,11 +652,16 @@ def _score_teams(exercise: Exercise, closing: Round) -> None:
     """Each team: the value, in its own table, of what was delivered so far, plus shared stability."""
     catalogue = scoring.catalogue_for(exercise)
     kept = list(
-        Commitment.objects.filter(offer__exercise=exercise, outcome=Commitment.Outcome.KEPT)
+        Commitment.objects.filter(
+            offer__exercise=exercise, outcome=Commitment.Outcome.KEPT, resolved_in__number__lte=closing.number
+        )
         .select_related("offer")
         .order_by("offer__number", "position")
     )
-    stability = rules.stability_term(exercise.tension, catalogue.config)
+    # The tension the round ended with: an umpire re-scoring round 2 during round 4 must not
+    # apply round 4's tension to it.
+    tension = exercise.tension if closing.tension_after is None else closing.tension_after
+    stability = rules.stability_term(tension, catalogue.config)
     rows = []
     for team in exercise.teams.all():
         detail = []
@@ -682,11 +694,12 @@ def _score_teams(exercise: Exercise, closing: Round) -> None:
 
 def override_resolution(*, commitment: Commitment, kept: bool, reason: str, actor: str) -> None:
     """The umpire's word beats the dice; recorded with its reason."""
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise GameError("Give a reason for the override.")
-    exercise = commitment.offer.exercise
+    check_length(reason, "The reason")
     with transaction.atomic():
-        _locked_exercise(exercise.pk)
+        exercise = _locked_exercise(commitment.offer.exercise_id)
         locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
         # Checked under the lock: the instance passed in may predate a round close.
         if locked.outcome not in (Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN):
@@ -694,7 +707,7 @@ def override_resolution(*, commitment: Commitment, kept: bool, reason: str, acto
         before = locked.outcome
         locked.outcome = Commitment.Outcome.KEPT if kept else Commitment.Outcome.BROKEN
         locked.overridden = True
-        locked.override_reason = reason.strip()
+        locked.override_reason = reason
         locked.save(update_fields=["outcome", "overridden", "override_reason"])
         record(
             exercise,
@@ -707,68 +720,19 @@ def override_resolution(*, commitment: Commitment, kept: bool, reason: str, acto
             after=locked.outcome,
             reason=locked.override_reason,
         )
-        _rescore_latest_round(exercise)
+        _rescore_from(exercise, locked.resolved_in.number if locked.resolved_in else 0)
     exercise.bump()
 
 
-def _rescore_latest_round(exercise: Exercise) -> None:
-    """Scores shown now must reflect the umpire's ruling, not the dice it replaced."""
-    latest = exercise.rounds.filter(status=Round.Status.CLOSED).order_by("-number").first()
-    if latest is None:
-        return
-    TeamScore.objects.filter(round=latest).delete()
-    _score_teams(exercise, latest)
+def _rescore_from(exercise: Exercise, number: int) -> None:
+    """Scores must reflect the umpire's ruling, not the dice it replaced: every closed round
+    from the one the commitment was resolved in, each with its own tension (_score_teams)."""
+    for closed in exercise.rounds.filter(status=Round.Status.CLOSED, number__gte=number).order_by("number"):
+        TeamScore.objects.filter(round=closed).delete()
+        _score_teams(exercise, closed)
 
 
 # --- the console: roster, leaderboard, observers ---------------------------------------------
-
-
-def move_participant(*, participant: Participant, team: Team, actor: str) -> Participant:
-    """Seat a player on another team of the same exercise; their browser follows (see access.follow_move)."""
-    with transaction.atomic():
-        exercise = _locked_exercise(participant.team.exercise_id)
-        locked = Participant.objects.select_for_update().select_related("team").get(pk=participant.pk)
-        if team.exercise_id != exercise.pk:
-            raise GameError("Choose a team of this exercise.")
-        if locked.team_id == team.pk:
-            raise GameError(f"{locked.display_name} is already on {team.name}.")
-        if team.participants.filter(display_name__iexact=locked.display_name).exists():
-            raise GameError(f"{team.name} already has a player called {locked.display_name}.")
-        limit = settings.TABLETOP_LIMITS["players_per_team"]
-        if team.participants.count() >= limit:
-            raise GameError(f"{team.name} already has {limit} players, the most a team can have.")
-        before = locked.team
-        locked.team = team
-        locked.drafting_at = None
-        locked.save(update_fields=["team", "drafting_at"])
-        record(
-            exercise,
-            Event.Kind.PLAYER_MOVED,
-            actor,
-            team=team,
-            name=locked.display_name,
-            participant=locked.pk,
-            before=before.key,
-            after=team.key,
-        )
-    exercise.bump()
-    return locked
-
-
-def remove_participant(*, participant: Participant, actor: str) -> None:
-    """The seat goes with the row: the player's browser gets 404 on its next request."""
-    with transaction.atomic():
-        exercise = _locked_exercise(participant.team.exercise_id)
-        record(
-            exercise,
-            Event.Kind.PLAYER_REMOVED,
-            actor,
-            team=participant.team,
-            name=participant.display_name,
-            participant=participant.pk,
-        )
-        Participant.objects.filter(pk=participant.pk).delete()
-    exercise.bump()
 
 
 def reveal_leaderboard(*, exercise: Exercise, revealed: bool, actor: str) -> None:
@@ -799,6 +763,7 @@ def record_observation(*, observer: Observer, text: str, round: Round | None = N
     text = text.strip()
     if not text:
         raise GameError("Write the observation first.")
+    check_length(text, "The observation")
     exercise_id = observer.exercise_id
     if (round and round.exercise_id != exercise_id) or (team and team.exercise_id != exercise_id):
         raise GameError("Choose a round and a team of this exercise.")

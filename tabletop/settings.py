@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from tabletop import secret
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -22,8 +24,13 @@ def envint(name: str, default: int) -> int:
 
 
 DEBUG = envbool("DEBUG", False)
-# The development key only works with DEBUG or in tests; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-tabletop-development-key-change-me-in-production")
+# Signs the sessions that hold players' seats. No key is built in: production sets
+# SECRET_KEY; otherwise each installation generates its own, once (tabletop/secret.py).
+SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / ".secret_key")
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
+SECRET_KEY = secret.check_configured(
+    os.environ.get("SECRET_KEY") or secret.load_or_create(SECRET_KEY_FILE), debug=DEBUG
+)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -136,14 +143,19 @@ else:
 SESSION_ENGINE = "exercises.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and bool(os.environ.get("SECRET_KEY")))
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and SECRET_KEY_FROM_ENVIRONMENT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-if envbool("BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of our own append to X-Forwarded-For. The client's address is that
+# many entries from the right; everything to its left was written by the client and is
+# never trusted (exercises/ratelimit.py). 0: the connection's own address.
+TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 1 if BEHIND_PROXY else 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

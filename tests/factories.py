@@ -4,7 +4,7 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from exercises import services
+from exercises import roster, services
 from exercises.scenarios import DEFAULT_SCENARIO_KEY, load_scenario
 
 _tokens = itertools.count(1)
@@ -33,7 +33,7 @@ def team(exercise, key: str):
 
 
 def make_player(exercise, key: str, name: str | None = None):
-    return services.join_team(team=team(exercise, key), display_name=name or f"{key} player").participant
+    return roster.join_team(team=team(exercise, key), display_name=name or f"{key} player").participant
 
 
 def specific_rows(giver: str = "DPRK", receiver: str = "USA") -> list[dict]:

@@ -71,6 +71,8 @@ TABLE: dict[str, Rule] = {
     "commitment_override": rule("owner", "P"),
     "player_move": rule("owner", "P"),
     "player_remove": rule("owner", "P"),
+    "player_readmit": rule("owner", "P"),
+    "join_code_rotate": rule("owner", "P"),
     "observer_invite": rule("owner", "P"),
     "projector": rule("owner", "G"),
     "projector_poll": rule("owner", "G"),

@@ -127,7 +127,7 @@ def test_the_schema_check_catches_broken_files(played):
     data = json.loads(json.dumps(export_exercise(played)))
     good = validate_export(data)
     assert good == []
-    data["version"] = 2
+    data["version"] = 3
     del data["teams"][0]["key"]
     data["offers"][0]["status"] = "maybe"
     data["rounds"][0]["opened_at"] = "yesterday"

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from exercises import services
+from exercises import roster, services
 from exercises.models import Commitment, Event, Exercise, Offer, Response, Round
 from tests import factories
 
@@ -29,9 +29,15 @@ def test_join_codes_avoid_ambiguous_characters(exercise):
 
 
 def test_joining_twice_with_the_same_name_returns_the_same_player(exercise):
-    first = services.join_team(team=factories.team(exercise, "USA"), display_name="Ann")
-    again = services.join_team(team=factories.team(exercise, "USA"), display_name="  ann ")
-    assert again.participant.pk == first.participant.pk and again.returning
+    usa = factories.team(exercise, "USA")
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False) as clock:
+        first = roster.join_team(team=usa, display_name="Ann")
+        again = roster.join_team(team=usa, display_name="  ann ")
+        assert again.participant.pk == first.participant.pk and again.returning
+        # Back at once: the player never left, so there is no news for the console.
+        assert kinds(exercise)[-1] == Event.Kind.PLAYER_JOINED
+        clock.shift(roster.REJOIN_QUIET)
+        roster.join_team(team=usa, display_name="ＡＮＮ")  # fullwidth: the same name
     assert kinds(exercise)[-2:] == [Event.Kind.PLAYER_JOINED, Event.Kind.PLAYER_REJOINED]
 
 

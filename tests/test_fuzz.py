@@ -12,7 +12,6 @@ from exercises import services
 from exercises.rules import cli
 from exercises.scenarios import load_scenario
 from tests import factories
-from tests.conftest import player_client
 
 # Derandomized: CI runs the same cases every time (hypothesis still shrinks and explores
 # them); `--hypothesis-seed` or a local edit explores others.
@@ -23,8 +22,18 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large, HealthCheck.too_slow],
 )
 
+# Numbers as browsers may send them: digits of other scripts, superscripts and fractions
+# (which str.isdigit() accepts and int() refuses), signs, separators, and values past
+# every bound, up to Python's 4,300-digit limit for int() and beyond.
+odd_numbers = st.one_of(
+    st.sampled_from(["²", "¹²", "½", "⑫", "٣", "१२", "１２", "𝟏", "1_000", "1e3", "0x1f", "-0", "+7", " 7 ", "7\x00"]),
+    st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=25),
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
+    st.sampled_from(["9" * 19, "9" * 4300, "9" * 5000, "1" + "0" * 18]),
+)
 # Values a mischievous class types: unicode, control characters, markup, huge, negative, lists.
 junk_text = st.one_of(
+    odd_numbers,
     st.text(max_size=60),
     st.just("x" * 2001),
     st.just("é" * 5000),
@@ -75,8 +84,9 @@ def open_round(exercise, usa, dprk):
 
 @FUZZ
 @given(fields=st.fixed_dictionaries({}, optional={k: junk for k in COMPOSER_KEYS}))
-def test_composer_endpoints_never_fail(open_round, dprk, fields):
-    client = player_client(dprk)
+def test_composer_endpoints_never_fail(open_round, dprk, dprk_client, fields):
+    # One seated browser for every example: rejoining in a loop is rate-limited.
+    client = dprk_client
     for path in ("offers/", "preview/", "composer/"):
         response = client.post(f"/play/{dprk.team_id}/{path}", composer_data(fields))
         assert response.status_code in OK_STATUSES, (path, response.status_code)
@@ -84,8 +94,8 @@ def test_composer_endpoints_never_fail(open_round, dprk, fields):
 
 @FUZZ
 @given(answer=junk, number=st.integers(min_value=-5, max_value=10**12))
-def test_respond_never_fails(open_round, usa, dprk, answer, number):
-    client = player_client(usa)
+def test_respond_never_fails(open_round, usa, dprk, usa_client, answer, number):
+    client = usa_client
     response = client.post(f"/play/{usa.team_id}/offers/{number}/respond/", {"answer": answer})
     assert response.status_code in OK_STATUSES
 
@@ -113,9 +123,61 @@ def test_create_exercise_never_fails(facilitator_client, data):
 
 @FUZZ
 @given(rev=junk_text)
-def test_poll_never_fails(exercise, usa, rev):
-    client = player_client(usa)
+def test_poll_never_fails(exercise, usa, usa_client, rev):
+    client = usa_client
     assert client.get(f"/play/{usa.team_id}/poll/", {"rev": rev}).status_code in OK_STATUSES
+
+
+# Every number a page reads from its query string, on every page that reads one.
+QUERY_NUMBERS = [
+    ("team", "/play/{team}/", "counter"),
+    ("team", "/play/{team}/poll/", "rev"),
+    ("facilitator", "/exercises/{exercise}/poll/", "rev"),
+    ("facilitator", "/exercises/{exercise}/poll/", "at"),
+    ("facilitator", "/exercises/{exercise}/projector/poll/", "rev"),
+    ("facilitator", "/observe/{token}/poll/", "rev"),
+    ("facilitator", "/observe/{token}/poll/", "at"),
+]
+
+
+@FUZZ
+@given(value=odd_numbers, other=odd_numbers)
+def test_numbers_in_query_strings_never_fail(facilitator_client, open_round, usa, usa_client, value, other):
+    from exercises.models import Observer
+
+    observer = Observer.objects.get_or_create(exercise=open_round, name="Dean")[0]
+    clients = {"team": usa_client, "facilitator": facilitator_client}
+    for who, path, name in QUERY_NUMBERS:
+        url = path.format(team=usa.team_id, exercise=open_round.pk, token=observer.token)
+        response = clients[who].get(url, {name: value, "rev" if name == "at" else "at": other})
+        assert response.status_code in OK_STATUSES, (url, name, response.status_code)
+
+
+@FUZZ
+@given(number=st.one_of(st.integers(min_value=0, max_value=10**40), st.sampled_from([2**63, 2**63 - 1, 2**31])))
+def test_numbers_in_paths_never_fail(facilitator_client, open_round, usa, usa_client, number):
+    client = usa_client
+    for url in (f"/play/{number}/", f"/play/{usa.team_id}/offers/{number}/", f"/exercises/{number}/"):
+        assert client.get(url).status_code in OK_STATUSES, url
+    for path in ("rounds/{n}/", "offers/{n}/", "rounds/{n}/pause/", "players/{n}/move/", "teams/{n}/join-code/"):
+        url = f"/exercises/{open_round.pk}/" + path.format(n=number)
+        method = facilitator_client.post if path.endswith(("pause/", "move/", "join-code/")) else facilitator_client.get
+        assert method(url).status_code in OK_STATUSES, url
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(
+    raw=st.one_of(odd_numbers, st.text(max_size=30)), low=st.integers(-(10**20), 10**20), span=st.integers(0, 10**20)
+)
+def test_the_number_parser_reads_a_bounded_number_or_says_why(raw, low, span):
+    from exercises import numbers
+
+    try:
+        value = numbers.parse_int(raw, low=low, high=low + span)
+    except numbers.NotANumber as exc:
+        assert str(exc).startswith("Enter a whole number")
+    else:
+        assert low <= value <= low + span and int(raw.strip()) == value
 
 
 json_values = st.recursive(

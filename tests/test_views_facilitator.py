@@ -59,7 +59,7 @@ def test_it_creates_an_exercise(facilitator_client, facilitator):
         (
             {"title": "x", "teams": ["USA", "DPRK"], "num_rounds": 0, "round_minutes": 10},
             "num_rounds",
-            "greater than or equal to 1",
+            "whole number from 1 to 20",
         ),
         (
             {"title": "x", "teams": ["USA", "DPRK"], "num_rounds": 3, "round_minutes": "ten"},

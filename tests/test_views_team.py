@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from exercises import services
+from exercises import roster, services
 from exercises.models import Event, Offer, Participant
 from exercises.text import render_markdown
 from tests import factories
@@ -58,7 +58,7 @@ def test_join_requires_a_name(client, exercise):
 def test_several_players_join_one_team(exercise):
     usa = factories.team(exercise, "USA")
     for name in ["Ann", "Ben", "Cy"]:
-        player_client(services.join_team(team=usa, display_name=name).participant)
+        player_client(roster.join_team(team=usa, display_name=name).participant)
     assert usa.participants.count() == 3
 
 
@@ -182,7 +182,7 @@ def test_a_kept_draft_can_be_discarded(exercise, usa, dprk, dprk_client):
         ([{"by": "DPRK", "action": "freeze", "conditional_on": [1]}], {}, "cannot be conditional on itself"),
         ([{"by": "DPRK", "to": ["DPRK"], "action": "freeze"}], {}, "cannot commit to itself"),
         ([{"by": "MARS", "action": "freeze"}], {}, "MARS is not a team in this exercise"),
-        ([{"by": "DPRK", "action": "freeze", "phase": "-3"}], {}, "greater than or equal to 1"),
+        ([{"by": "DPRK", "action": "freeze", "phase": "-3"}], {}, "whole number from 1 to 10"),
         ([{"by": "DPRK", "action": "x" * 300}], {}, "at most 200 characters"),
     ],
 )
@@ -360,7 +360,7 @@ def test_a_catalogue_pick_fills_only_playing_teams(facilitator):
 
 def test_a_removed_player_is_told_on_reload_poll_and_click(exercise, usa, usa_client):
     room = f"/play/{usa.team_id}/"
-    services.remove_participant(participant=usa, actor="facilitator alice")
+    roster.remove_participant(participant=usa, actor="facilitator alice")
     page = usa_client.get(room)
     assert page.status_code == 403
     text = page.content.decode()
@@ -375,5 +375,5 @@ def test_a_removed_player_is_told_on_reload_poll_and_click(exercise, usa, usa_cl
 
 
 def test_a_player_never_seated_here_still_gets_404(exercise, usa, dprk, usa_client):
-    services.remove_participant(participant=dprk, actor="facilitator alice")
+    roster.remove_participant(participant=dprk, actor="facilitator alice")
     assert usa_client.get(f"/play/{dprk.team_id}/").status_code == 404

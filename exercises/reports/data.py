@@ -659,7 +659,7 @@ def _team_analysis(team, offer_rows, commitments, scores, rounds, debrief: bool,
     return TeamAnalysis(
         key=team.key,
         name=team.name,
-        participants=[p.display_name for p in team.participants.all()],
+        participants=[p.display_name for p in team.participants.all() if not p.is_removed],
         brief=scenario_team.get("brief", ""),
         objectives=list(scenario_team.get("objectives", [])),
         rounds=per_round,

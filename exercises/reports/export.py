@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -36,7 +36,7 @@ from exercises.models import (
 )
 
 FORMAT = "tabletop-exercise"
-VERSION = 1
+VERSION = 2  # 2: participants carry removed_at (docs/export-format.md); version 1 files still import
 
 COMMITMENT_FIELDS = (
     "position", "by", "to", "kind", "action", "object", "quantity", "unit", "site", "deadline", "verification",
@@ -99,6 +99,7 @@ def export_exercise(exercise: Exercise) -> dict:
                 "joined_at": _dt(p.joined_at),
                 "last_seen_at": _dt(p.last_seen_at),
                 "drafting_at": _dt(p.drafting_at),
+                "removed_at": _dt(p.removed_at),
             }
             for p in participants
         ],
@@ -234,19 +235,29 @@ def _parse_dt(value: str | None) -> datetime | None:
 
 
 def import_exercise(data: dict, *, facilitator=None) -> Exercise:
-    """Create a new exercise from an export; the whole import is one transaction."""
-    from exercises.reports.schema import validate_export
+    """Create a new exercise from an export; the whole import is one transaction.
 
-    problems = validate_export(data)
+    The whole document is checked before anything is stored (import_checks.py); a
+    database error all the same becomes one line too, and the transaction leaves nothing.
+    """
+    from exercises.reports.import_checks import import_problems
+
+    problems = import_problems(data)
     if problems:
-        raise ExportFormatError("Not a valid Tabletop export: " + "; ".join(problems[:10]))
+        raise ExportFormatError("Not a valid Tabletop export: " + "; ".join(problems))
     if facilitator is None:
         username = data["exercise"]["facilitator"]
         facilitator = get_user_model().objects.filter(username=username).first()
         if facilitator is None:
             raise ExportFormatError(f"No user {username!r} here: pass --facilitator USERNAME.")
-    with transaction.atomic():
-        return _import(data, facilitator)
+    try:
+        with transaction.atomic():
+            return _import(data, facilitator)
+    except ExportFormatError:
+        raise
+    except (DatabaseError, OverflowError, ValueError) as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ExportFormatError(f"The file could not be stored, nothing was imported: {first_line}") from exc
 
 
 def _import(data: dict, facilitator) -> Exercise:
@@ -279,6 +290,7 @@ def _import(data: dict, facilitator) -> Exercise:
             display_name=p["display_name"],
             last_seen_at=_parse_dt(p["last_seen_at"]),
             drafting_at=_parse_dt(p["drafting_at"]),
+            removed_at=_parse_dt(p.get("removed_at")),
         )
         Participant.objects.filter(pk=participant.pk).update(joined_at=_parse_dt(p["joined_at"]))
         seats[(p["team"], p["display_name"])] = participant

@@ -2,6 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 
 from exercises.models import ImprovementItem
 
@@ -30,11 +31,14 @@ class NarrativeForm(forms.Form):
 
 
 class ImprovementItemForm(forms.ModelForm):
+    recommendation = forms.CharField(
+        max_length=settings.TABLETOP_LIMITS["text_length"], widget=forms.Textarea(attrs={"rows": 3})
+    )
+
     class Meta:
         model = ImprovementItem
         fields = ["issue", "recommendation", "owner", "due_date"]
         widgets = {
-            "recommendation": forms.Textarea(attrs={"rows": 3}),
             "due_date": forms.DateInput(attrs={"type": "date"}),
         }
         help_texts = {"owner": "A person or a role, e.g. “course instructor”.", "due_date": "Optional."}

@@ -5,7 +5,7 @@ importlib.resources), so a deployment without docs/ can still import files;
 docs/export-format.md links to it.
 
 It understands the keywords that schema uses: type, const, enum, required,
-properties, additionalProperties (false), items, minItems, maxItems, minimum, oneOf,
+properties, additionalProperties (false), items, minItems, maxItems, minimum, maximum, oneOf,
 $ref to #/$defs/..., and format date-time / date. Unknown keywords are ignored, as a
 JSON Schema validator would treat annotations.
 """
@@ -58,9 +58,9 @@ def _check(value, rule: dict, root: dict, path: str, problems: list[str]) -> Non
         if matches != 1:
             problems.append(f"{path}: matches {matches} of the allowed forms, not exactly one")
         return
-    if "const" in rule and value != rule["const"]:
+    if "const" in rule and not _same(value, rule["const"]):
         problems.append(f"{path}: must be {rule['const']!r}")
-    if "enum" in rule and value not in rule["enum"]:
+    if "enum" in rule and not any(_same(value, option) for option in rule["enum"]):
         problems.append(f"{path}: {value!r} is not one of {rule['enum']}")
     types = rule.get("type")
     if types is not None:
@@ -79,6 +79,8 @@ def _check(value, rule: dict, root: dict, path: str, problems: list[str]) -> Non
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if number and "minimum" in rule and value < rule["minimum"]:
         problems.append(f"{path}: {value} is below {rule['minimum']}")
+    if number and "maximum" in rule and value > rule["maximum"]:
+        problems.append(f"{path}: {value} is above {rule['maximum']}")
     if isinstance(value, dict):
         for name in rule.get("required", []):
             if name not in value:
@@ -95,3 +97,8 @@ def _check(value, rule: dict, root: dict, path: str, problems: list[str]) -> Non
         if "items" in rule:
             for index, item in enumerate(value):
                 _check(item, rule["items"], root, f"{path}[{index}]", problems)
+
+
+def _same(value, expected) -> bool:
+    """Equal and of the same JSON type: true is not 1, and 1.0 is not the version 1."""
+    return value == expected and type(value) is type(expected)

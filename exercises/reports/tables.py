@@ -70,7 +70,7 @@ def _cell(value):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
+        value = "; ".join(str(v) for v in value)  # its first item may start a formula too
     return neutralise(value)
 
 

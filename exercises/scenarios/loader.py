@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from exercises.documents import Bounds, DocumentError, check_tree, check_yaml_events
+
 SCENARIO_DIR = Path(__file__).resolve().parent
 DEFAULT_SCENARIO_KEY = "second-summit-2019"
 
@@ -141,19 +143,33 @@ class _StrictLoader(_BaseLoader):
 
 def _yaml_error(file: str, exc: yaml.YAMLError) -> ScenarioError:
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
+    problem = " ".join(str(getattr(exc, "problem", None) or exc).split())  # one line, always
     if mark is None:
         return ScenarioError(file, "file", f"not valid YAML: {problem}")
     place = f"line {mark.line + 1}, column {mark.column + 1}"
     return ScenarioError(file, place, f"not valid YAML: {problem}")
 
 
+# A pack is a few dozen kilobytes (the shipped one: 28 KB, 5 levels, under 700 values).
+# These bounds leave room for far larger ones and refuse hostile ones before they are built.
+PACK_BOUNDS = Bounds(max_chars=1_000_000, max_depth=20, max_values=50_000)
+
+
 def parse_scenario_text(text: str, file: str = "<text>") -> dict:
-    """Parse YAML text (e.g. an uploaded pack) and validate it."""
+    """Parse YAML text (e.g. an uploaded pack) and validate it.
+
+    The text is measured from the parser's events first (size, depth, values after
+    alias expansion: exercises/documents.py), so a hostile pack is refused before a
+    single object is built from it.
+    """
     try:
+        check_yaml_events(text, _StrictLoader, PACK_BOUNDS)
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - safe loader subclass
+        check_tree(data, PACK_BOUNDS)
     except yaml.YAMLError as exc:
         raise _yaml_error(file, exc) from None
+    except DocumentError as exc:
+        raise ScenarioError(file, "file", str(exc)) from None
     return validate_scenario(data, file)
 
 
@@ -161,6 +177,8 @@ def load_scenario_file(path: str | Path) -> dict:
     """Read, validate and normalise one pack; return its snapshot dict."""
     path = Path(path)
     try:
+        if path.stat().st_size > 4 * PACK_BOUNDS.max_chars:  # 4 bytes per character at most in UTF-8
+            raise ScenarioError(path.name, "file", f"is larger than {PACK_BOUNDS.max_chars:,} characters")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(path.name, "file", f"cannot be read: {exc}") from None

@@ -12,6 +12,7 @@ one pass.
 import unicodedata
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -158,6 +159,7 @@ def roster_items(context) -> SafeString:
     csrf = "" if read_only else _csrf_input(context)
     move_url = numbered_url("player_move", exercise.pk)
     remove_url = numbered_url("player_remove", exercise.pk)
+    readmit_url = None if read_only else numbered_url("player_readmit", exercise.pk)
     choices = [(team.pk, f'<option value="{team.pk}">{escape(team.name)}</option>') for team in teams]
     items = []
     for team in teams:
@@ -181,7 +183,27 @@ def roster_items(context) -> SafeString:
                     f' data-confirm="Remove {who} from {name}? Their browser loses its seat.">Remove</button></form>'
                 )
             items.append(item + "</li>")
+        items.extend(_removed_items(team, name, csrf, readmit_url))
     return mark_safe("".join(items))
+
+
+def _removed_items(team, name: str, csrf: str, readmit_url) -> list[str]:
+    """Removed players stay listed, greyed, with the way back for the facilitator."""
+    items = []
+    for player in team.removed_players:
+        who = escape(player.display_name)
+        item = (
+            '<li class="d-flex flex-wrap gap-2 align-items-center border-bottom py-1 text-body-secondary">'
+            f'<span class="me-auto"><span class="fw-semibold text-decoration-line-through">{who}</span>'
+            f' <span class="small">{name} · removed</span></span>'
+        )
+        if readmit_url:
+            item += (
+                f'<form method="post" action="{escape(readmit_url(player.pk))}">{csrf}'
+                '<button class="btn btn-sm btn-outline-secondary" type="submit">Readmit</button></form>'
+            )
+        items.append(item + "</li>")
+    return items
 
 
 @register.simple_tag(takes_context=True)
@@ -213,7 +235,7 @@ def umpire_rows(context) -> SafeString:
                 f'<input type="hidden" name="outcome" value="{flip}">'
                 f'<label class="visually-hidden" for="reason-{c.pk}">Reason</label>'
                 f'<input id="reason-{c.pk}" class="form-control form-control-sm" name="reason" placeholder="Reason"'
-                ' maxlength="500">'
+                f' maxlength="{settings.TABLETOP_LIMITS["text_length"]}">'
                 f'<button class="btn btn-sm btn-outline-secondary text-nowrap" type="submit">Rule {flip}</button>'
                 "</form></td>"
             )

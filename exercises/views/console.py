@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from exercises import access, charts, live, offer_diff, qr, rules, services
+from exercises import access, charts, live, numbers, offer_diff, qr, roster, rules, services
 from exercises.console_forms import InjectForm, ObserverForm
 from exercises.models import SUMMARY_TERMS, Commitment, Event, Exercise, Offer, Participant, Response, TeamScore
 
@@ -134,7 +134,9 @@ def _annotate_teams(teams, offers, recipients, answers, scores, acted, *, typing
     present, drafting = timedelta(seconds=PRESENT_SECONDS), timedelta(seconds=DRAFTING_SECONDS)
     by_pk = {t.pk: t for t in teams}
     for team in teams:
-        team.players = list(team.participants.all())
+        everyone = list(team.participants.all())
+        team.players = [p for p in everyone if not p.is_removed]
+        team.removed_players = [p for p in everyone if p.is_removed]
         for player in team.players:
             player.is_present = bool(player.last_seen_at and now - player.last_seen_at < present)
         team.present_count = sum(p.is_present for p in team.players)
@@ -186,7 +188,8 @@ def changed_since(exercise, names, rev: str) -> list[str]:
     stamps unchanged.
     """
     wide = live.last_wide(exercise.pk, exercise.revision)
-    if not rev.isdigit() or wide is None or not wide <= int(rev) <= exercise.revision:
+    seen = numbers.int_or_none(rev, low=0, high=numbers.MAX_ID)
+    if seen is None or wide is None or not wide <= seen <= exercise.revision:
         return list(names)
     return [name for name in names if name not in WIDE_ONLY]
 
@@ -332,11 +335,10 @@ def round_resume(request, exercise_id: int, number: int):
 def round_extend(request, exercise_id: int, number: int):
     exercise = access.exercise_for_facilitator(request, exercise_id)
     round_ = get_object_or_404(exercise.rounds, number=number)
-    raw = (request.POST.get("minutes") or "").strip()
-    if not raw.isdigit():
-        messages.error(request, "Extend by a whole number of minutes, from 1 to 120.")
+    minutes = numbers.int_or_none(request.POST.get("minutes"), low=1, high=services.MAX_EXTEND_MINUTES)
+    if minutes is None:
+        messages.error(request, f"Extend by a whole number of minutes, from 1 to {services.MAX_EXTEND_MINUTES}.")
         return _back(exercise)
-    minutes = int(raw)
     actor = services.facilitator_label(request.user)
     return _act(
         request,
@@ -439,11 +441,8 @@ def _participant(exercise, participant_id: int) -> Participant:
 def player_move(request, exercise_id: int, participant_id: int):
     exercise = access.exercise_for_facilitator(request, exercise_id)
     participant = _participant(exercise, participant_id)
-    team = (
-        exercise.teams.filter(pk=request.POST.get("team") or 0).first()
-        if (request.POST.get("team") or "").isdigit()
-        else None
-    )
+    team_id = numbers.int_or_none(request.POST.get("team"), low=1, high=numbers.MAX_ID)
+    team = exercise.teams.filter(pk=team_id).first() if team_id else None
     if team is None:
         messages.error(request, "Choose the team to move the player to.")
         return _back(exercise, "roster-heading")
@@ -451,7 +450,7 @@ def player_move(request, exercise_id: int, participant_id: int):
     return _act(
         request,
         exercise,
-        lambda: services.move_participant(participant=participant, team=team, actor=actor),
+        lambda: roster.move_participant(participant=participant, team=team, actor=actor),
         f"{participant.display_name} moved to {team.name}.",
         "roster-heading",
     )
@@ -466,9 +465,40 @@ def player_remove(request, exercise_id: int, participant_id: int):
     return _act(
         request,
         exercise,
-        lambda: services.remove_participant(participant=participant, actor=actor),
-        f"{participant.display_name} removed from {participant.team.name}.",
+        lambda: roster.remove_participant(participant=participant, actor=actor),
+        f"{participant.display_name} removed from {participant.team.name}. They cannot join it again until"
+        " you readmit them.",
         "roster-heading",
+    )
+
+
+@login_required
+@require_POST
+def player_readmit(request, exercise_id: int, participant_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    participant = _participant(exercise, participant_id)
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: roster.readmit_participant(participant=participant, actor=actor),
+        f"{participant.display_name} readmitted to {participant.team.name}.",
+        "roster-heading",
+    )
+
+
+@login_required
+@require_POST
+def join_code_rotate(request, exercise_id: int, team_id: int):
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    team = get_object_or_404(exercise.teams, pk=team_id)
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: roster.rotate_join_code(team=team, actor=actor),
+        f"{team.name} has a new join code; the old one no longer works. Players already seated stay seated.",
+        "join-heading",
     )
 
 

@@ -5,9 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from exercises import access, ratelimit, services
+from exercises import access, ratelimit, roster, services
 from exercises.forms import JoinForm
-from exercises.models import Team, normalise_join_code
+from exercises.models import Team, name_key, normalise_join_code
 
 
 @require_GET
@@ -30,15 +30,23 @@ def join(request, code: str = ""):
             return ratelimit.too_many(request, ratelimit.JOIN)
         form = JoinForm(request.POST)
         if "code" in form.errors:
-            ratelimit.record_failure(ratelimit.JOIN, request)
+            ratelimit.count_attempt(ratelimit.JOIN, request)
         if form.is_valid():
+            team, name = form.team, form.cleaned_data["display_name"]
+            seat = f"{team.pk}:{name_key(name)}"
+            if ratelimit.is_blocked(ratelimit.REJOIN, request, seat):
+                return ratelimit.too_many(request, ratelimit.REJOIN)
             try:
-                result = services.join_team(team=form.team, display_name=form.cleaned_data["display_name"])
+                result = roster.join_team(
+                    team=team, display_name=name, seat_id=access.seat_participant_id(request, team.pk)
+                )
             except services.GameError as exc:
                 form.add_error(None, str(exc))
             else:
+                if result.returning:
+                    ratelimit.count_attempt(ratelimit.REJOIN, request, seat)
                 access.take_seat(request, result.participant)
-                return redirect("team_room", team_id=form.team.pk)
+                return redirect("team_room", team_id=team.pk)
     else:
         code = normalise_join_code(code)
         seated = _team_seated_by_code(request, code) if code else None
@@ -60,11 +68,13 @@ class LoginView(auth_views.LoginView):
     """Django's login, with failed attempts limited per client and username."""
 
     def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        if ratelimit.is_blocked(ratelimit.LOGIN, request, username):
+        if ratelimit.is_blocked(ratelimit.LOGIN, request, self._username()):
             return ratelimit.too_many(request, ratelimit.LOGIN)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        ratelimit.record_failure(ratelimit.LOGIN, self.request, self.request.POST.get("username", ""))
+        ratelimit.count_attempt(ratelimit.LOGIN, self.request, self._username())
         return super().form_invalid(form)
+
+    def _username(self) -> str:
+        return ratelimit.login_name(self.request.POST.get("username", ""))

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
-from exercises import access, live, offer_diff, results, scoring, services
-from exercises.forms import CommitmentFormSet, OfferForm
+from exercises import access, live, numbers, offer_diff, results, scoring, services
+from exercises.forms import PHASES, CommitmentFormSet, OfferForm
 from exercises.models import COMMITMENT_TERMS, Event, Exercise, Inject, Offer, Response
 
 # A composer row: the commitment's terms, plus the catalogue entry that pre-filled it.
@@ -137,15 +137,16 @@ def _lenient_rows(rows: list[dict]) -> list[dict]:
     for position, row in enumerate(rows, start=1):
         if not row.get("by") or not any(row.get(f) for f in ("kind", "action", "object", "text")):
             continue
-        conditional = [p for p in str(row.get("conditional_on") or "").replace(",", " ").split() if p.isdigit()]
-        phase = row.get("phase")
+        conditional = numbers.int_list(
+            row.get("conditional_on"), low=1, high=len(rows), max_items=len(rows), strict=False
+        )
         scored.append(
             dict(
                 row,
                 position=position,
                 to=[t for t in (row.get("to") or []) if t],
-                conditional_on=[int(p) for p in conditional if 1 <= int(p) <= len(rows) and int(p) != position],
-                phase=int(phase) if str(phase or "").isdigit() else None,
+                conditional_on=[p for p in conditional if p != position],
+                phase=numbers.int_or_none(row.get("phase"), low=PHASES[0], high=PHASES[1]),
             )
         )
     return scored
@@ -167,7 +168,7 @@ def room_context(participant, *, offer_form=None, formset=None, error: str = "")
             "composer_error": error,
             "countering": _countering(participant, offer_form),
             "team_brief": team.scenario_team,
-            "teammates": team.participants.all(),
+            "teammates": team.participants.seated(),
         }
     )
     return context
@@ -280,12 +281,12 @@ def team_room(request, participant):
         cache.delete(_refused_key(participant))
         return redirect("team_room", team_id=participant.team_id)
     offer_form = formset = None
-    counter_number = request.GET.get("counter", "")
-    kept = None if counter_number else _kept_draft(participant)
+    counter_number = numbers.int_or_none(request.GET.get("counter"), low=1, high=numbers.MAX_ID)
+    kept = None if counter_number is not None else _kept_draft(participant)
     if kept is not None:
         return _room_with_draft(request, participant, *kept)
-    if counter_number.isdigit():
-        parent = _visible_offer(participant, int(counter_number))
+    if counter_number is not None:
+        parent = _visible_offer(participant, counter_number)
         initial, rows = _counter_initial(participant, parent)
         initial["client_token"] = secrets.token_urlsafe(16)
         teams = _teams(participant)
@@ -344,9 +345,9 @@ def composer_refresh(request, participant):
     rows = _raw_rows(formset)
     if "add_row" in request.POST and len(rows) < CommitmentFormSet.max_num:
         rows.append(_blank_row(participant.team.key))
-    remove = request.POST.get("remove_row", "")
-    if remove.isdigit() and len(rows) > 1 and int(remove) < len(rows):
-        rows.pop(int(remove))
+    remove = numbers.int_or_none(request.POST.get("remove_row"), low=0, high=len(rows) - 1)
+    if remove is not None and len(rows) > 1:
+        rows.pop(remove)
     _fill_from_catalogue(exercise, teams, rows)
     access.mark_seen(participant, drafting=True)
     offer_form = _offer_form(participant, teams, initial=_offer_initial(request.POST))

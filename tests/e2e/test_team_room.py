@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from exercises import services
+from exercises import roster, services
 from exercises.models import Offer, Participant
 from tests import factories
 from tests.e2e.test_play_a_round import join
@@ -92,7 +92,7 @@ def test_a_removed_players_open_page_says_so(live_server, new_page):
     join(ann, live_server.url, factories.team(exercise, "USA"), "Ann")
     failures = []
     ann.on("response", lambda r: failures.append(r.url) if r.status == 404 else None)
-    services.remove_participant(participant=Participant.objects.get(display_name="Ann"), actor="facilitator alice")
+    roster.remove_participant(participant=Participant.objects.get(display_name="Ann"), actor="facilitator alice")
     expect(ann.locator("h1")).to_have_text("You were removed from the team", timeout=TWO_POLLS_MS)
     ann.wait_for_timeout(2_500)  # the notice does not poll
     ann.reload()
