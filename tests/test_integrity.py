@@ -79,7 +79,8 @@ def test_an_offer_from_a_removed_player_is_refused_not_a_500(exercise, usa, dprk
     with pytest.raises(services.GameError, match="no longer a player"):
         services.respond(offer=offer, participant=stale, accept=True)
     assert not Offer.objects.filter(from_team=dprk.team).exists()
-    assert client.get(f"/play/{dprk.team_id}/").status_code == 404
+    room = client.get(f"/play/{dprk.team_id}/")  # the removal notice, nothing of the team's room
+    assert room.status_code == 403 and b"You were removed from the team" in room.content
 
 
 def test_an_offer_from_a_moved_player_is_refused(exercise, usa, dprk):

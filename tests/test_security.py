@@ -281,7 +281,8 @@ def test_a_removed_player_cannot_walk_back_in(client, facilitator_client, exerci
     for name in ("Ann", "ANN", "Ann the second"):  # the same name, or another from the same browser
         response = join(client, team, name)
         assert response.status_code == 200 and b"removed you from" in response.content, name
-    assert client.get(f"/play/{team.pk}/").status_code == 404
+    room = client.get(f"/play/{team.pk}/")  # the removal notice, nothing of the team's room
+    assert room.status_code == 403 and b"You were removed from the team" in room.content
     usa.refresh_from_db()
     assert usa.is_removed and team.participants.seated().count() == 0
     # A fresh browser with the same name is refused too.
