@@ -116,7 +116,7 @@ def _rates(commitments: list[Commitment], catalogue: Catalogue, repetitions: int
     """Commitments per second of CPU time (robust to other processes) and of wall time."""
     cpu, wall = [], []
     for _ in range(repetitions):
-        specificity._FIELD_CACHE.clear()
+        catalogue.lexicon.field_cache.clear()
         start_cpu, start_wall = time.process_time(), time.perf_counter()
         for c in commitments:
             score_commitment(c, catalogue)

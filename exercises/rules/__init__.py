@@ -4,14 +4,18 @@ Frozen dataclasses in (``Commitment``, ``Offer``, ``Catalogue``), scores with
 reasons and improvements out (``CommitmentScore``, ``OfferScore``).
 """
 
+from .calendar import Calendar
 from .config import ConfigError, RulesConfig
 from .conflicts import find_conflicts
+from .hints import apply_edits
 from .model import (
+    FIELD_LABELS,
     Catalogue,
     CatalogueItem,
     Commitment,
     CommitmentScore,
     Conflict,
+    Edit,
     Improvement,
     Offer,
     OfferScore,
@@ -26,26 +30,36 @@ from .outcomes import (
     team_score,
     tension_after,
 )
-from .specificity import commitment_value, score_commitment
+from .privacy import ledger_phrase, redact_values
+from .specificity import score_commitment
 from .standings import Standing, standings
+from .values import action_matches, booked_item, commitment_value, value_note
 
 __all__ = [
+    "FIELD_LABELS",
+    "Calendar",
     "Catalogue",
     "CatalogueItem",
     "Commitment",
     "CommitmentScore",
     "ConfigError",
     "Conflict",
+    "Edit",
     "Improvement",
     "Offer",
     "OfferScore",
     "Reason",
     "RulesConfig",
     "Standing",
+    "action_matches",
+    "apply_edits",
+    "booked_item",
     "commitment_value",
     "delivered_value",
     "find_conflicts",
     "kept_probability",
+    "ledger_phrase",
+    "redact_values",
     "resolve_commitment",
     "score_commitment",
     "score_offer",
@@ -53,4 +67,5 @@ __all__ = [
     "standings",
     "team_score",
     "tension_after",
+    "value_note",
 ]

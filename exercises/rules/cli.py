@@ -3,33 +3,42 @@
 Input (a file, or ``-`` for stdin)::
 
     {"scenario": "second-summit-2019",          # optional
+     "calendar": {"start": "2018-06-12", "round_days": 30, "horizon": "2028-12-31"},  # optional
      "offers": [{"id": "o1", "parties": ["USA", "DPRK"],   # parties optional
+                 "round": 1, "proposer": "DPRK",           # optional
                  "commitments": [{"id": "c1", "by": "DPRK", "to": ["USA"],
                                   "kind": "yongbyon-freeze", "action": "freeze", ...,
                                   "conditional_on": ["c2"], "phase": 1,
                                   "value": {"USA": 8, "DPRK": -6}}]}]}
 
-Keys starting with "_" are comments. Bad input exits with status 2 and one line
-on stderr naming the offer and field; never a traceback.
+Keys starting with "_" are comments. ``calendar`` replaces the scenario's (so a
+historical agreement is judged in its own time); ``round`` is the round the offer
+is made in (deadlines before it earn nothing) and ``proposer`` the team hints are
+phrased for. Bad input exits with status 2 and one line on stderr naming the
+offer and field; never a traceback.
 
     python -m exercises.rules.cli tests/rules/fixtures/singapore-2018.json
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 import sys
 from collections.abc import Callable, Mapping
 from typing import IO, Any
 
+from .calendar import Calendar
 from .config import ConfigError
 from .model import Catalogue, Commitment, Offer
 from .offers import score_offer
 
 TEXT_FIELDS = ("kind", "action", "object", "unit", "site", "deadline", "verification", "duration", "text")
 COMMITMENT_FIELDS = frozenset({"id", "by", "to", "quantity", "conditional_on", "phase", "value", *TEXT_FIELDS})
-OFFER_FIELDS = frozenset({"id", "parties", "commitments"})
-TOP_FIELDS = frozenset({"scenario", "offers"})
+OFFER_FIELDS = frozenset({"id", "parties", "commitments", "round", "proposer"})
+TOP_FIELDS = frozenset({"scenario", "calendar", "offers"})
+CALENDAR_FIELDS = frozenset({"start", "round_days", "horizon"})
 
 
 class InputError(Exception):
@@ -115,6 +124,16 @@ def _offer(raw: Any, n: int, catalogue: Catalogue, scenario: str | None) -> Offe
     where = f'offer "{oid}"'
     _unknown(raw, OFFER_FIELDS, where + ": ")
     parties = _str_list(raw.get("parties"), where + ": ", "parties")
+    round_number = raw.get("round")
+    if round_number is not None and not (
+        isinstance(round_number, int) and not isinstance(round_number, bool) and 1 <= round_number <= 1000
+    ):
+        raise InputError(
+            f'{where}: field "round" must be a whole number from 1 to 1000, got {json.dumps(round_number)}'
+        )
+    proposer = raw.get("proposer")
+    if proposer is not None and not (isinstance(proposer, str) and proposer):
+        raise InputError(f'{where}: field "proposer" must be a party name, got {json.dumps(proposer)}')
     commitments_raw = raw.get("commitments")
     if not isinstance(commitments_raw, list):
         raise InputError(f'{where}: field "commitments" must be a list, got {json.dumps(commitments_raw)}')
@@ -130,7 +149,7 @@ def _offer(raw: Any, n: int, catalogue: Catalogue, scenario: str | None) -> Offe
                 raise InputError(
                     f'{where} commitment {i}: field "conditional_on": no commitment "{target}" in this offer'
                 )
-    return Offer(id=oid, commitments=tuple(commitments), parties=parties)
+    return Offer(id=oid, commitments=tuple(commitments), parties=parties, round=round_number, proposer=proposer)
 
 
 def parse(data: Any, scenario_loader: Callable[[str], Mapping] | None) -> tuple[Catalogue, list[Offer]]:
@@ -153,11 +172,34 @@ def parse(data: Any, scenario_loader: Callable[[str], Mapping] | None) -> tuple[
             catalogue = Catalogue.from_scenario(scenario)
         except (ConfigError, KeyError, TypeError, ValueError) as exc:
             raise InputError(f'scenario "{key}": {_one_line(exc)}') from None
+    if data.get("calendar") is not None:
+        catalogue = dataclasses.replace(catalogue, calendar=_calendar(data["calendar"]))
     offers_raw = data.get("offers")
     if not isinstance(offers_raw, list):
         raise InputError(f'field "offers" must be a list, got {json.dumps(offers_raw)}')
     offers = [_offer(o, i, catalogue, key) for i, o in enumerate(offers_raw, 1)]
     return catalogue, offers
+
+
+def _calendar(raw: Any) -> Calendar:
+    where = 'field "calendar"'
+    if not isinstance(raw, dict):
+        raise InputError(f"{where} must be an object with start, round_days and horizon, got {json.dumps(raw)}")
+    _unknown(raw, CALENDAR_FIELDS, f"{where}: ")
+    for name in ("start", "horizon"):
+        try:
+            datetime.date.fromisoformat(str(raw.get(name)))
+        except ValueError:
+            raise InputError(
+                f'{where}: "{name}" must be a date written YYYY-MM-DD, got {json.dumps(raw.get(name))}'
+            ) from None
+    days = raw.get("round_days")
+    if not (isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 3650):
+        raise InputError(f'{where}: "round_days" must be a whole number from 1 to 3650, got {json.dumps(days)}')
+    calendar = Calendar.from_dict(raw)
+    if calendar.horizon <= calendar.start:
+        raise InputError(f'{where}: "horizon" must come after "start"')
+    return calendar
 
 
 def _one_line(exc: BaseException) -> str:
@@ -174,6 +216,7 @@ def result(score) -> dict:
         "reciprocity": score.reciprocity,
         "commitments": [
             {"id": c.id, "specificity": c.specificity, "reasons": [r.to_dict() for r in c.reasons]}
+            | ({"value_note": c.value_note} if c.value_note else {})
             for c in score.commitments
         ],
         "reasons": [r.to_dict() for r in score.reasons],

@@ -34,17 +34,18 @@ class SpecificityPoints:
     action_procedural: float = 7
     action_aspirational: float = 0
     object: float = 10
-    quantity_with_unit: float = 10
-    quantity_without_unit: float = 5
-    site: float = 10
-    deadline_date: float = 15  # a calendar date, "within N days", a round number
+    quantity_with_unit: float = 10  # a unit that measures the action ("50,000 t" delivered)
+    quantity_without_unit: float = 5  # no unit, a unit the rules do not know, or one that does not fit
+    site: float = 10  # a place of the scenario's gazetteer
+    site_unknown: float = 4  # a site the gazetteer does not know ("Place X"): partial credit at most
+    deadline_date: float = 15  # a date inside the scenario's calendar, "within N days", a round number
     deadline_year: float = 10  # "this year", "by 2019", "immediately"
     deadline_unrecognised: float = 5  # a deadline field the lexicon cannot read as a date
     deadline_vague: float = 2  # "at an early date", "in the near future"
-    verification_third_party: float = 15  # IAEA, UN, WFP, a neutral commission
-    verification_joint: float = 12  # joint / on-site / inspectors of the other side
-    verification_observers: float = 8  # observers, monitors, imagery
-    verification_other: float = 4  # journalists, self-reporting, anything else written
+    verification_third_party: float = 15  # an independent verifier the scenario recognises
+    verification_joint: float = 12  # a named body of the parties, or joint / on-site inspection
+    verification_observers: float = 8  # observers, monitors, imagery, an unnamed "international" body
+    verification_other: float = 4  # journalists, self-reporting, an unknown person: partial at most
     trigger: float = 5
     duration: float = 5
     defined_terms: float = 5
@@ -56,11 +57,14 @@ class SpecificityPoints:
 class OfferSpecificity:
     """How commitment scores blend into the offer's specificity."""
 
-    weight_mean: float = 0.7  # value-weighted mean of commitment scores
-    weight_non_vague: float = 0.3  # share of clauses without a vague term (DIMI)
-    min_weight: float = 1.0  # a commitment worth nothing still counts this much
+    # offer = stake-weighted mean x (1 - each discount x the share of stake in clauses that lack it)
+    vague_discount: float = 0.3  # DIMI: one vague term makes a clause vague
+    undated_discount: float = 0.2  # the brief: specific means time-bound (a deadline inside the game)...
+    unverified_discount: float = 0.2  # ...and verifiable (verification_joint points or more)
+    min_weight: float = 1.0  # in the mean, a commitment worth nothing still counts this much
     core_share: float = 0.5  # the "core" = most valuable commitments holding this share of value
     core_margin: float = 15.0  # the offer scores at most core mean + this margin
+    stake_floor: float = 8.0  # an offer whose steps are worth less than this in all is scaled down (both scores)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +73,9 @@ class ReciprocityPoints:
 
     balance: float = 35
     balance_mode: str = "min"  # "min" (specific reciprocity) or "mean" (diffuse)
-    balance_definition_floor: float = 0.5  # balance x (floor + (1 - floor) x specificity/100)
+    # balance, linkage, phasing and verifiability x (floor + (1 - floor) x specificity/100): you can
+    # only weigh, link, sequence and check what is defined
+    definition_floor: float = 0.2
     linkage: float = 20
     linkage_one_way_factor: float = 0.6  # links in one direction only earn this share
     linkage_text_weight: float = 0.5  # a trigger word without a conditional_on link
@@ -82,15 +88,19 @@ class ReciprocityPoints:
     verified_step_threshold: float = 12  # verification points that make a step "verified"
     grit: float = 10
     grit_min_verification: float = 8
-    one_sided_cap: float = 25
+    one_sided_cap: float = 25  # a party gives and gets nothing in return
+    # A lopsided exchange caps reciprocity at one_sided_cap + (100 - one_sided_cap) x ratio ** this
+    # (ratio: the lowest share a giving party gets back); 0 turns the cap off.
+    lopsided_exponent: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
 class Values:
     """Fallback values when neither the catalogue nor the commitment gives one."""
 
-    default_giver: float = -3
-    default_receiver: float = 3
+    default_giver: float = -2
+    default_receiver: float = 2
+    free_text_cap: float = 2  # in one offer, a party's free-text gains (and costs) count at most this much
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,12 @@
 Gastinger & Schmidtke (2022) built a dictionary of imprecision (DIMI): one vague
 term makes a sentence vague. We do the same with a small, curated lexicon. Every
 phrase carries tags: what it tells the rubric (a vague term, a concrete verb, a
-named verifier, a trigger word...).
+verification mechanism, a trigger word...).
+
+This module knows the English of agreements, never a scenario's names: places
+and verifiers come from the scenario pack (its ``places`` and ``verifiers``) and
+are compiled into the scenario's own ``Lexicon`` (``Lexicon.for_scenario``), so a
+second scenario needs no code change.
 
 Speed matters (the composer rescores on every keystroke, the benchmark asks for
 20,000 commitments/s), so all phrases are compiled into ONE regular expression
@@ -17,8 +22,10 @@ boundaries.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Tags ------------------------------------------------------------------------
 VAGUE = "vague"  # a vague term: -5 (SCORING.md "Vague markers")
@@ -27,15 +34,15 @@ PHASED = "phased"  # "phased manner": vague only when no phase is listed
 VERB_CONCRETE = "verb:concrete"
 VERB_PROCEDURAL = "verb:procedural"
 VERB_ASPIRATIONAL = "verb:aspirational"
-VERIFY_THIRD = "verify:third"  # a named third party with access (IAEA, UN, WFP...)
-VERIFY_JOINT = "verify:joint"  # joint / on-site / inspectors
-VERIFY_OBSERVERS = "verify:observers"  # observers, monitors, imagery
+LEMMA = "lemma:"  # prefix: the base form of a verb ("lemma:freeze")
+VERIFY_NAMED = "verify:named"  # a verifier the scenario recognises, independent of the parties
+VERIFY_PARTY = "verify:party"  # a named body of the parties the scenario recognises (a joint commission)
+VERIFY_ACCESS = "verify:access"  # joint / on-site / inspectors: access, but nobody named
+VERIFY_OBSERVERS = "verify:observers"  # observers, monitors, imagery, an unnamed "international" body
 VERIFY_OTHER = "verify:other"  # journalists, self-reporting
-FIELD_THIRD = "field:third"  # only inside the verification field ("UN")
-FIELD_JOINT = "field:joint"  # only inside the verification field ("joint", "access")
-FIELD_OBSERVERS = "field:observers"  # only inside the verification field ("reports")
-DEADLINE_DATE = "deadline:date"
-DEADLINE_YEAR = "deadline:year"
+FIELD_ACCESS = "field:access"  # only inside the verification field ("joint", "access")
+FIELD_OBSERVERS = "field:observers"  # only inside the verification field ("UN", "reports")
+DUE = "due:"  # prefix of a deadline fact: "due:<kind>:<n>:<tier>" (see ``deadline_facts``)
 DEADLINE_VAGUE = "deadline:vague"
 TRIGGER = "trigger"
 DURATION = "duration"  # permanence, snap-back, "for N years"
@@ -43,8 +50,14 @@ SNAPBACK = "snapback"
 IRREVERSIBLE = "irreversible"
 INVITE = "invite"  # GRIT: a step that asks for a response
 DEFINITION = "definition"
-SITE = "site"
+SITE = "site"  # a place of the scenario's gazetteer
 OBJECT = "object"
+SUBSTANCE = "substance"  # a term of art that names something big, if vaguely (denuclearization)
+QUANTITY = "quantity"
+UNIT = "unit:"  # prefix: the class of a number's unit ("unit:mass"), "unit:?" when unknown
+
+# Deadline tiers (points in SpecificityPoints): a date 3, a year 2, written but unreadable 1.5, vague 1.
+TIER_DATE, TIER_YEAR, TIER_VAGUE = 3, 2, 1
 
 VAGUE_ACTORS = frozenset(
     {"both sides", "the parties", "all parties", "the two sides", "the two countries", "both", "all", "everyone"}
@@ -145,7 +158,7 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         (DEADLINE_VAGUE,),
     ),
     ("eventually", ("eventual", "eventually"), (DEADLINE_VAGUE,)),
-    ("corresponding measures", ("corresponding measures", "corresponding steps"), ()),
+    ("corresponding measures", ("corresponding measures", "corresponding steps"), (SUBSTANCE,)),
     ("in the spirit of", ("in the spirit of",), ()),
     (
         "complete denuclearization",
@@ -156,7 +169,10 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             "full denuclearization",
             "final denuclearization",
         ),
-        (UNDEFINED,),
+        (
+            SUBSTANCE,
+            UNDEFINED,
+        ),
     ),
     (
         "lasting and stable peace regime",
@@ -167,7 +183,7 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             "durable peace regime",
             "peace regime",
         ),
-        (),
+        (SUBSTANCE,),
     ),
     (
         "new relations",
@@ -178,10 +194,17 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             "new u.s.-dprk relations",
             "new bilateral relations",
         ),
-        (),
+        (SUBSTANCE,),
     ),
-    ("security guarantees", ("security guarantees", "security guarantee"), (UNDEFINED,)),
-    ("mutual confidence", ("mutual confidence", "mutual trust"), ()),
+    (
+        "security guarantees",
+        ("security guarantees", "security guarantee"),
+        (
+            SUBSTANCE,
+            UNDEFINED,
+        ),
+    ),
+    ("mutual confidence", ("mutual confidence", "mutual trust"), (SUBSTANCE,)),
     ("substantial progress", ("substantial progress", "meaningful progress", "significant progress"), ()),
     ("comprehensive", ("comprehensive", "comprehensively"), ()),
     (
@@ -199,20 +222,114 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ),
     ("in principle", ("in principle",), ()),
     ("to the extent possible", ("to the extent possible", "where possible", "as far as possible"), ()),
+    # Sweeping scope without an object: "including everything" promises nothing in particular.
+    (
+        "everything",
+        (
+            "everything",
+            "including everything",
+            "anything",
+            "all of it",
+            "all of them",
+            "any and all",
+            "each and every",
+            "whatever",
+            "and so on",
+            "et cetera",
+            "etc",
+            "and more",
+            "all relevant",
+            "all necessary",
+            "all related",
+        ),
+        (),
+    ),
+    (
+        "concrete steps",
+        (
+            "concrete steps",
+            "concrete measures",
+            "meaningful steps",
+            "tangible steps",
+            "bold steps",
+            "significant steps",
+            "practical steps",
+            "further steps",
+            "substantive steps",
+        ),
+        (),
+    ),
+    (
+        "in a verifiable manner",
+        (
+            "in a verifiable manner",
+            "verifiable and irreversible",
+            "complete, verifiable and irreversible",
+            "cvid",
+            "ffvd",
+            "final, fully verified",
+        ),
+        (
+            SUBSTANCE,
+            UNDEFINED,
+        ),
+    ),
+    (
+        "denuclearization",
+        ("denuclearization", "denuclearisation", "denuclearize", "denuclearise"),
+        (
+            SUBSTANCE,
+            UNDEFINED,
+        ),
+    ),
+    (
+        "to be determined",
+        ("to be determined", "tbd", "to be agreed", "to be decided", "when ready", "when appropriate", "in due time"),
+        (DEADLINE_VAGUE,),
+    ),
 ]
 
-# Proper names that contain a vague word are not vague.
+# "all", "complete", "fully" with no object after them ("dismantle all.", "denuclearize completely"),
+# and "complete"/"full"/"total" before an abstract noun that names no object ("full normalization").
+# The words are phrases of the trie (tag MAYBE_NO_OBJECT); what follows them is checked here.
+MAYBE_NO_OBJECT = "maybe-no-object"
+_SCOPE_WORDS = ("all", "complete", "completely", "fully", "totally", "entirely", "wholly", "full", "total", "entire")
+_NOTHING_AFTER_RE = re.compile(r"\s*(?:$|[.,;:!?)\]])")
+_ABSTRACT_AFTER_RE = re.compile(r"\s+\w+(?:ization|isation|ment|tion|sion)\b(?!\s+(?:of|at|in|on|for)\b)")
+_ADJECTIVES = frozenset({"complete", "full", "total", "entire"})
+_NEVER_ALONE = frozenset({"full", "total", "entire"})  # "in full" is a phrase, not a vague promise
+
+
+def no_object_after(s: str, word: str, end: int) -> bool:
+    """Is the scope word ``word`` that ends at ``end`` left without an object?"""
+    if word not in _NEVER_ALONE and _NOTHING_AFTER_RE.match(s, end):
+        return True
+    return word in _ADJECTIVES and _ABSTRACT_AFTER_RE.match(s, end) is not None
+
+
+NO_OBJECT_LABEL = "complete / all (no object)"
+
+# Names of kinds of documents that contain a vague or verb-like word are not vague and
+# are not deeds. A scenario's places add their own ("<place> declaration", see
+# ``DOCUMENT_SUFFIXES``), so "the Panmunjom Declaration" names a text, not a declaration.
 _NEUTRAL = (
-    "panmunjom declaration",
-    "pyongyang declaration",
-    "singapore statement",
-    "singapore joint statement",
-    "singapore summit",
     "joint statement",
+    "joint declaration",
     "comprehensive military agreement",
     "comprehensive nuclear-test-ban treaty",
     "comprehensive nuclear test ban treaty",
     "comprehensive test ban",
+)
+DOCUMENT_SUFFIXES = (
+    "declaration",
+    "joint declaration",
+    "statement",
+    "joint statement",
+    "summit",
+    "agreement",
+    "accord",
+    "framework",
+    "communique",
 )
 
 # Verbs (inflected automatically) and their nouns ("freeze", "withdrawal").
@@ -426,38 +543,13 @@ def verb_forms(verb: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f"{form}{tail}" for form in _inflect(head)))
 
 
+# Verification mechanisms in general words. Who the recognised verifiers are (an
+# atomic-energy agency, a neutral commission, a joint military committee) is the
+# scenario's business: its ``verifiers`` compile into VERIFY_NAMED / VERIFY_PARTY.
 _VERIFIERS = [
-    # a named third party with access: 15
+    # access, by the parties themselves or the other side's inspectors: 12
     (
-        VERIFY_THIRD,
-        (
-            "iaea",
-            "international atomic energy agency",
-            "ctbto",
-            "opcw",
-            "un inspectors",
-            "un monitors",
-            "un panel of experts",
-            "panel of experts",
-            "international inspectors",
-            "independent inspectors",
-            "third-party inspectors",
-            "third party",
-            "neutral nations supervisory commission",
-            "nnsc",
-            "united nations command",
-            "world food programme",
-            "world food program",
-            "wfp",
-            "1718 committee",
-            "un command",
-            "icrc",
-            "red cross",
-        ),
-    ),
-    # joint or on-site: 12
-    (
-        VERIFY_JOINT,
+        VERIFY_ACCESS,
         (
             "joint verification",
             "joint inspection",
@@ -470,13 +562,15 @@ _VERIFIERS = [
             "mutual inspection",
             "mutual inspections",
             "inspectors",
+            "inspector",
             "experts present",
             "verification visits",
             "verification visit",
             "joint recovery teams",
+            "continuous access",
         ),
     ),
-    # observers: 8
+    # a method without named access: 8
     (
         VERIFY_OBSERVERS,
         (
@@ -491,78 +585,72 @@ _VERIFIERS = [
         ),
     ),
     # witnesses, not verifiers: 4
-    (VERIFY_OTHER, ("journalists", "journalist", "media", "press", "self-reported", "self-declared")),
-    # only inside the verification field
-    (FIELD_THIRD, ("un", "u.n.", "united nations", "international", "neutral")),
+    # witnesses, self-reporting, and bodies that claim independence but name nobody: 4
     (
-        FIELD_JOINT,
+        VERIFY_OTHER,
         (
-            "joint",
-            "mutual",
-            "on-site",
-            "inspection",
-            "inspections",
-            "inspect",
-            "experts",
-            "teams",
-            "access",
-            "verification team",
-            "visits",
+            "journalists",
+            "journalist",
+            "media",
+            "press",
+            "self-reported",
+            "self-declared",
+            "international inspectors",
+            "independent inspectors",
+            "third-party inspectors",
+            "international experts",
+            "independent experts",
+            "third party",
+            "third-party",
         ),
     ),
+    # only inside the verification field
+    (FIELD_ACCESS, ("joint", "mutual", "on-site", "inspection", "inspections", "inspect", "access")),
     (
         FIELD_OBSERVERS,
-        ("review", "reports", "report", "reporting", "imagery", "monitor", "photographs", "photos", "video"),
+        (
+            "review",
+            "reports",
+            "report",
+            "reporting",
+            "imagery",
+            "monitor",
+            "photographs",
+            "photos",
+            "video",
+        ),
     ),
 ]
 
-_SITES = (
-    "yongbyon",
-    "punggye-ri",
-    "sohae",
-    "tongchang-ri",
-    "panmunjom",
-    "joint security area",
-    "jsa",
-    "dmz",
-    "demilitarized zone",
-    "demilitarised zone",
-    "mdl",
-    "military demarcation line",
-    "northern limit line",
-    "nll",
-    "kaesong",
-    "mount kumgang",
-    "mt kumgang",
-    "mt. kumgang",
-    "kumgang",
-    "dandong",
-    "pyongyang",
-    "seoul",
-    "washington",
-    "beijing",
-    "tokyo",
-    "moscow",
-    "kangson",
-    "sinpo",
-    "hanoi",
-    "singapore",
-    "yellow sea",
-    "west sea",
-    "east sea",
-    "sea of japan",
-    "nampo",
-    "rason",
-    "sinuiju",
-    "wonsan",
-    "hamhung",
-    "chorwon",
-    "cheorwon",
-    "arrowhead hill",
-    "han river estuary",
-    "paju",
-)
 _OBJECTS = (
+    "aid",
+    "assistance",
+    "energy",
+    "electricity",
+    "electric power",
+    "fuel",
+    "heavy oil",
+    "heavy fuel oil",
+    "investment",
+    "trade",
+    "relief",
+    "embargo",
+    "tariffs",
+    "assets",
+    "loans",
+    "nuclear weapons",
+    "nuclear programs",
+    "nuclear programmes",
+    "nuclear facilities",
+    "light-water reactor",
+    "light-water reactors",
+    "spent fuel",
+    "diplomatic relations",
+    "peace treaty",
+    "border",
+    "safeguards",
+    "abductees",
+    "prisoners",
     "fissile material",
     "plutonium",
     "uranium",
@@ -659,7 +747,6 @@ _TRIGGERS = (
     "after verification",
     "following verification",
     "on condition that",
-    "as soon as the iaea",
     "in response to",
 )
 _DURATIONS = (
@@ -729,125 +816,132 @@ _DEFINITIONS = (
     "as follows",
     "which comprises",
 )
-_DEADLINE_DATE = (
-    "next round",
-    "this round",
-    "end of the round",
-    "end of this round",
-    "upon signature",
-    "upon signing",
-    "on signature",
-    "on signing",
-    "at signing",
-    "at signature",
-    "tomorrow",
-    "next week",
-    "this week",
-)
-_DEADLINE_YEAR = (
-    "this year",
-    "next year",
-    "by year-end",
-    "by year end",
-    "end of the year",
-    "end of this year",
-    "within the year",
-    "year's end",
-    "immediately",
-    "at once",
-    "without delay",
-    "this month",
-    "next month",
-    "this summer",
-    "this spring",
-    "this autumn",
-    "this winter",
-    "this fall",
-)
+# Deadline phrases and the fact each states: (kind, number, tier). Kinds: "days" and
+# "rounds" count from the current round; "years" is the end of the current in-game
+# year plus N. ``deadline_facts`` turns them into in-game dates.
+_DEADLINE_PHRASES = {
+    "next round": ("rounds", 1, TIER_DATE),
+    "this round": ("rounds", 0, TIER_DATE),
+    "end of the round": ("rounds", 0, TIER_DATE),
+    "end of this round": ("rounds", 0, TIER_DATE),
+    "upon signature": ("days", 0, TIER_DATE),
+    "upon signing": ("days", 0, TIER_DATE),
+    "on signature": ("days", 0, TIER_DATE),
+    "on signing": ("days", 0, TIER_DATE),
+    "at signing": ("days", 0, TIER_DATE),
+    "at signature": ("days", 0, TIER_DATE),
+    "tomorrow": ("days", 1, TIER_DATE),
+    "next week": ("days", 14, TIER_DATE),
+    "this week": ("days", 7, TIER_DATE),
+    "this year": ("years", 0, TIER_YEAR),
+    "next year": ("years", 1, TIER_YEAR),
+    "by year-end": ("years", 0, TIER_YEAR),
+    "by year end": ("years", 0, TIER_YEAR),
+    "end of the year": ("years", 0, TIER_YEAR),
+    "end of this year": ("years", 0, TIER_YEAR),
+    "within the year": ("years", 0, TIER_YEAR),
+    "year's end": ("years", 0, TIER_YEAR),
+    "immediately": ("days", 0, TIER_YEAR),
+    "at once": ("days", 0, TIER_YEAR),
+    "without delay": ("days", 0, TIER_YEAR),
+    "this month": ("days", 31, TIER_YEAR),
+    "next month": ("days", 62, TIER_YEAR),
+    "this summer": ("days", 183, TIER_YEAR),
+    "this spring": ("days", 183, TIER_YEAR),
+    "this autumn": ("days", 183, TIER_YEAR),
+    "this winter": ("days", 183, TIER_YEAR),
+    "this fall": ("days", 183, TIER_YEAR),
+}
 
 
-_WORD_NUMBERS = (
-    "a",
-    "an",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "fifteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "sixty",
-    "ninety",
-    "hundred",
-)
+def due_tag(kind: str, number: int, tier: int) -> str:
+    return f"{DUE}{kind}:{number}:{tier}"
+
+
+_WORD_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "sixty": 60,
+    "ninety": 90,
+    "hundred": 100,
+}
+# In-game days per time unit; "round" is counted in rounds.
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "hour": 0}
 _TIME_UNITS = ("day", "week", "month", "year", "round", "hour")
 
 
-def _spelled(prefixes: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(
-        f"{pre} {num} {unit}{plural}"
+def _time_fact(number: int, unit: str) -> tuple[str, int]:
+    """("rounds", n) for rounds, ("days", n x days per unit) otherwise."""
+    if unit == "round":
+        return "rounds", number
+    return "days", number * _UNIT_DAYS[unit]
+
+
+def _spelled(prefixes: tuple[str, ...]) -> dict[str, tuple[str, int]]:
+    return {
+        f"{pre} {word} {unit}{plural}": _time_fact(number, unit)
         for pre in prefixes
-        for num in _WORD_NUMBERS
+        for word, number in _WORD_NUMBERS.items()
         for unit in _TIME_UNITS
         for plural in ("", "s")
-    )
+    }
 
 
 _SPELLED_WITHIN = _spelled(("within", "in", "after", "within the next", "in the next"))
-_SPELLED_FOR = _spelled(("for", "for at least"))
+_SPELLED_FOR = tuple(_spelled(("for", "for at least")))
 
 
-def _build_lexicon() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """normalised phrase -> (label, tags); later entries add tags to earlier ones."""
-    lex: dict[str, tuple[str, tuple[str, ...]]] = {}
-
-    def add(phrases: Iterable[str], tags: tuple[str, ...], label: str | None = None) -> None:
-        for phrase in phrases:
-            key = normalise(phrase)
-            old_label, old_tags = lex.get(key, (None, ()))
-            merged = tuple(dict.fromkeys((*old_tags, *tags)))
-            lex[key] = (old_label or label or phrase, merged)
-
+def _generic_entries() -> list[tuple[Iterable[str], tuple[str, ...], str | None]]:
+    """(phrases, tags, label) of the English of agreements; later entries add tags to earlier ones."""
+    entries: list[tuple[Iterable[str], tuple[str, ...], str | None]] = []
     for label, variants, tags in _VAGUE_ENTRIES:
-        add(variants, (VAGUE, *tags), label)
-    add(("phased manner", "step-by-step manner", "phased and synchronized manner"), (PHASED,), "phased manner")
-    add(("yongbyon area",), (UNDEFINED, SITE))
-    add(_NEUTRAL, ())
-    for verb in _CONCRETE_VERBS:
-        add(verb_forms(verb), (VERB_CONCRETE,))
-    add(_CONCRETE_NOUNS, (VERB_CONCRETE,))
-    for verb in _PROCEDURAL_VERBS:
-        add(verb_forms(verb), (VERB_PROCEDURAL,))
-    for verb in _ASPIRATIONAL_VERBS:
-        add(verb_forms(verb), (VERB_ASPIRATIONAL,))
+        entries.append((variants, (VAGUE, *tags), label))
+    entries.append((_PHASED_VARIANTS, (PHASED,), "phased manner"))
+    entries.append((_NEUTRAL, (), None))
+    for verbs, tag in ((_CONCRETE_VERBS, VERB_CONCRETE), (_PROCEDURAL_VERBS, VERB_PROCEDURAL),
+                       (_ASPIRATIONAL_VERBS, VERB_ASPIRATIONAL)):  # fmt: skip
+        for verb in verbs:
+            entries.append((verb_forms(verb), (tag, LEMMA + verb), None))
+    entries.append((_CONCRETE_NOUNS, (VERB_CONCRETE,), None))
     for tag, phrases in _VERIFIERS:
-        add(phrases, (tag,))
-    add(_SITES, (SITE,))
-    add(_OBJECTS, (OBJECT,))
-    add(_TRIGGERS, (TRIGGER,))
-    add(_DURATIONS, (DURATION,))
-    add(_SNAPBACKS, (DURATION, SNAPBACK))
-    add(_IRREVERSIBLES, (DURATION, IRREVERSIBLE))
-    add(("permanent", "permanently"), (IRREVERSIBLE,))
-    add(_INVITES, (INVITE,))
-    add(_DEFINITIONS, (DEFINITION,))
-    add(_DEADLINE_DATE, (DEADLINE_DATE,))
-    add(_DEADLINE_YEAR, (DEADLINE_YEAR,))
-    add(("upon signature", "upon signing"), (TRIGGER,))
-    add(_SPELLED_WITHIN, (DEADLINE_DATE,))
-    add(_SPELLED_FOR, (DURATION,))
-    return lex
+        entries.append((phrases, (tag,), None))
+    entries += [
+        (_OBJECTS, (OBJECT,), None),
+        (_TRIGGERS, (TRIGGER,), None),
+        (_DURATIONS, (DURATION,), None),
+        (_SNAPBACKS, (DURATION, SNAPBACK), None),
+        (_IRREVERSIBLES, (DURATION, IRREVERSIBLE), None),
+        (("permanently",), (IRREVERSIBLE,), None),  # a permanent step; "a permanent peace regime" is not one
+        (_INVITES, (INVITE,), None),
+        (_DEFINITIONS, (DEFINITION,), None),
+        (_SCOPE_WORDS, (MAYBE_NO_OBJECT,), None),
+        (("upon signature", "upon signing"), (TRIGGER,), None),
+        (_SPELLED_FOR, (DURATION,), None),
+    ]
+    for phrase, (kind, number, tier) in _DEADLINE_PHRASES.items():
+        entries.append(((phrase,), (due_tag(kind, number, tier),), None))
+    for phrase, (kind, number) in _SPELLED_WITHIN.items():
+        entries.append(((phrase,), (due_tag(kind, number, TIER_DATE),), None))
+    return entries
 
 
+_PHASED_VARIANTS = ("phased manner", "step-by-step manner", "phased and synchronized manner")
 _SQUASH = str.maketrans("", "", " \t\n\r-")
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 
@@ -890,37 +984,76 @@ def _trie_regex(phrases: Iterable[str]) -> str:
     return emit(trie)
 
 
-LEXICON = _build_lexicon()
-# The written variants (before normalisation) feed the trie; the key is rebuilt on match.
-_VARIANTS = sorted(
-    {
-        p.lower()
-        for group in (
-            [v for _, vs, _ in _VAGUE_ENTRIES for v in vs],
-            ["phased manner", "step-by-step manner", "phased and synchronized manner", "yongbyon area"],
-            _NEUTRAL,
-            [f for v in _CONCRETE_VERBS + _PROCEDURAL_VERBS + _ASPIRATIONAL_VERBS for f in verb_forms(v)],
-            _CONCRETE_NOUNS,
-            [p for _, ps in _VERIFIERS for p in ps],
-            _SITES,
-            _OBJECTS,
-            _TRIGGERS,
-            _DURATIONS,
-            _SNAPBACKS,
-            _IRREVERSIBLES,
-            _INVITES,
-            _DEFINITIONS,
-            _DEADLINE_DATE,
-            _DEADLINE_YEAR,
-            _SPELLED_WITHIN,
-            _SPELLED_FOR,
-        )
-        for p in group
-    }
-)
-# Exact written variants -> entry, so most matches skip normalisation.
-RAW_LEXICON = {v: LEXICON[normalise(v)] for v in _VARIANTS}
-PHRASE_RE = re.compile(r"(?<![\w])(?:" + _trie_regex(_VARIANTS) + r")(?![\w])")
+def _info(label: str, tags: tuple[str, ...]) -> tuple:
+    verb = next((t for t in tags if t.startswith("verb:")), None)
+    lemma = next((t[len(LEMMA) :] for t in tags if t.startswith(LEMMA)), None)
+    dues = tuple(t for t in tags if t.startswith(DUE))
+    return label, frozenset(tags), verb, lemma, VAGUE in tags, UNDEFINED in tags, dues
+
+
+class Lexicon:
+    """A compiled vocabulary: the generic English of agreements plus one scenario's names.
+
+    ``entries`` maps a normalised phrase to (label, tags); ``raw`` maps each written
+    variant to its entry, so most matches skip normalisation; ``phrase_re`` is the one
+    trie-shaped regular expression. ``field_cache`` keeps the scans of field texts
+    for this vocabulary (see specificity._scan_field).
+    """
+
+    def __init__(self, extra: Iterable[tuple[Iterable[str], tuple[str, ...], str | None]] = ()) -> None:
+        lex: dict[str, tuple[str, tuple[str, ...]]] = {}
+        variants: set[str] = set()
+        for phrases, tags, label in [*_generic_entries(), *extra]:
+            for phrase in phrases:
+                written = lower(phrase).strip()
+                if not written:
+                    continue
+                key = normalise(written)
+                old_label, old_tags = lex.get(key, (None, ()))
+                lex[key] = (old_label or label or written, tuple(dict.fromkeys((*old_tags, *tags))))
+                variants.add(written)
+        self.entries = lex
+        self.raw = {v: lex[normalise(v)] for v in variants}
+        # What the scan needs from a match, worked out once: (label, tags, verb class, lemma,
+        # vague, undefined, deadline facts).
+        self.info = {key: _info(label, tags) for key, (label, tags) in lex.items()}
+        self.raw_info = {v: self.info[normalise(v)] for v in variants}
+        self.phrase_re = re.compile(r"(?<![\w])(?:" + _trie_regex(sorted(variants)) + r")(?![\w])")
+        self.field_cache: dict[tuple[str, str], tuple] = {}
+
+    @staticmethod
+    @lru_cache(maxsize=32)
+    def for_scenario(
+        places: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        verifiers: tuple[tuple[str, tuple[str, ...], str], ...] = (),
+    ) -> Lexicon:
+        """The generic lexicon plus a scenario's gazetteer and recognised verifiers.
+
+        ``places``: (name, aliases); each is a SITE, "<place> declaration" and the
+        like are names of documents (neither a site nor a deed), and "<place> area"
+        is a term that needs a definition. ``verifiers``: (name, aliases, kind),
+        kind "third-party" (independent of the parties) or "party" (a named body of
+        the parties, such as a joint military committee).
+        """
+        if not places and not verifiers:
+            return GENERIC
+        extra: list[tuple[Iterable[str], tuple[str, ...], str | None]] = []
+        for name, aliases in places:
+            names = (name, *aliases)
+            extra.append((names, (SITE,), name))
+            extra.append(([f"{n} {suffix}" for n in names for suffix in DOCUMENT_SUFFIXES], (), None))
+            extra.append(([f"{n} {word}" for n in names for word in ("area", "complex", "region")],
+                          (UNDEFINED, SITE), None))  # fmt: skip
+        for name, aliases, kind in verifiers:
+            tag = VERIFY_NAMED if kind == "third-party" else VERIFY_PARTY
+            extra.append(((name, *aliases), (tag,), name))
+        return Lexicon(extra)
+
+
+GENERIC = Lexicon()
+LEXICON = GENERIC.entries
+RAW_LEXICON = GENERIC.raw
+PHRASE_RE = GENERIC.phrase_re
 
 # Numeric markers ---------------------------------------------------------------
 # Numbers are found with a plain ``\d+`` scan (fast), then read in context: the
@@ -931,44 +1064,24 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-MONTHS = frozenset(
-    [
-        "jan",
-        "january",
-        "feb",
-        "february",
-        "mar",
-        "march",
-        "apr",
-        "april",
-        "may",
-        "jun",
-        "june",
-        "jul",
-        "july",
-        "aug",
-        "august",
-        "sep",
-        "sept",
-        "september",
-        "oct",
-        "october",
-        "nov",
-        "november",
-        "dec",
-        "december",
-    ]
-)
+MONTH_NUMBERS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+MONTHS = frozenset(MONTH_NUMBERS)
 NUMBER_RE = re.compile(r"\d+")
 FORWARD_RE = re.compile(
     "|".join(
         (
             r"(?P<iso>\d{4}-\d{1,2}-\d{1,2}\b)",
             r"(?P<slash>\d{1,2}/\d{1,2}/\d{2,4}\b)",
-            rf"(?P<dmy>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b)",
-            r"(?P<time>\d+(?P<dash>-|\s+)(?:calendar\s+|working\s+|business\s+)?(?:day|week|month|year|round|hour)"
+            rf"(?P<dmy>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmy_month>{_MONTH})\b\.?"
+            r"(?:,?\s+(?P<dmy_year>(?:19|2\d)\d\d)\b)?)",
+            r"(?P<time>\d+(?P<dash>-|\s+)(?:calendar\s+|working\s+|business\s+)?"
+            r"(?P<time_unit>day|week|month|year|round|hour)"
             r"(?P<plural>s)?\b(?P<after>\s+(?:after|of|from|following)\b)?)",
-            r"(?P<year>(?:19|20)\d\d\b)",
+            r"(?P<year>(?:19|2\d)\d\d\b)",
             r"(?P<qty>\d[\d,]*(?:\.\d+)?\s*(?P<unit>%|[a-z][a-z/-]*))",
         )
     )
@@ -1088,8 +1201,6 @@ NOT_UNITS = frozenset(
     ]
 )
 
-QUANTITY = "quantity"
-
 
 def _temporal(words: list[str], k: int) -> bool:
     """Is the word before position k (skipping "the") a temporal preposition?"""
@@ -1102,8 +1213,44 @@ def _temporal(words: list[str], k: int) -> bool:
     return words[k - 1] in TEMPORAL_WORDS
 
 
+_YEAR_AFTER = re.compile(r"(?:st|nd|rd|th)?\.?,?\s+((?:19|2\d)\d\d)\b")
+
+
+def _date_tag(year: int | None, month: int, day: int, tier: int = TIER_DATE) -> str | None:
+    """A date fact; None for an impossible date (31 February). Without a year, the
+    month and day are kept and the year is read from the calendar."""
+    try:
+        if year is None:
+            datetime.date(2020, month, day)  # a leap year: 29 February is possible
+            return due_tag("md", month * 100 + day, tier)
+        return due_tag("date", datetime.date(year, month, day).toordinal(), tier)
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> int:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return (following - datetime.timedelta(days=1)).toordinal()
+
+
+def _written_date(m: re.Match) -> str | None:
+    """The fact of an ISO, slashed or day-month date matched by FORWARD_RE."""
+    group = m.lastgroup
+    if group == "iso":
+        year, month, day = (int(x) for x in m.group("iso").split("-"))
+        return _date_tag(year, month, day)
+    if group == "slash":
+        a, b, year = (int(x) for x in m.group("slash").split("/"))
+        year += 2000 if year < 100 else 0
+        month, day = (b, a) if a > 12 else (a, b)  # 25/12/2019 is day first; 3/1/2019 reads as March 1
+        return _date_tag(year, month, day)
+    day = int(re.match(r"\d+", m.group("dmy")).group())
+    year = m.group("dmy_year")
+    return _date_tag(int(year) if year else None, MONTH_NUMBERS[m.group("dmy_month")], day)
+
+
 def numeric_markers(s: str, found: set[str], *, deadline_field: bool, quantity_field: bool) -> None:
-    """Add DEADLINE_DATE / DEADLINE_YEAR / DURATION / "quantity" tags for the numbers in ``s``."""
+    """Add deadline facts (``due:...``), DURATION, QUANTITY and ``unit:<class>`` tags for the numbers in ``s``."""
     end = 0
     for n in NUMBER_RE.finditer(s):
         p = n.start()
@@ -1118,33 +1265,201 @@ def numeric_markers(s: str, found: set[str], *, deadline_field: bool, quantity_f
         words = s[max(0, p - 40) : p].split()
         k = len(words)
         last = words[-1] if k else ""
-        if before in "$\u20ac\u00a3":
+        if before in "$\u20ac\u00a3\u00a5\u20a9":
             if quantity_field:
                 found.add(QUANTITY)
+                found.add(UNIT + "money")
         elif group in ("iso", "slash", "dmy"):
             if deadline_field or _temporal(words, k):
-                found.add(DEADLINE_DATE)
+                tag = _written_date(m)
+                if tag:
+                    found.add(tag)
         elif group == "time":
+            number = int(n.group())
+            unit = m.group("time_unit")
             if m.group("after") or last in WITHIN_WORDS:
-                found.add(DEADLINE_DATE)
+                found.add(due_tag(*_time_fact(number, unit), TIER_DATE))
             elif last == "for" or (k >= 3 and words[-3] == "for" and words[-2] == "at" and last == "least"):
                 found.add(DURATION)
             elif m.group("dash") == "-" and not m.group("plural"):
                 found.add(DURATION)  # "a 10-year moratorium"
+            elif quantity_field:
+                found.add(QUANTITY)
+                found.add(UNIT + "time")
         elif last in ("round", "turn"):
-            found.add(DEADLINE_DATE)
+            found.add(due_tag("round", int(n.group()), TIER_DATE))
         elif last.rstrip(".") in MONTHS:
             # "November 1, 2018" (a date) or "November 2018" (a month)
             if deadline_field or _temporal(words, k - 1):
-                found.add(DEADLINE_YEAR if group == "year" else DEADLINE_DATE)
+                month = MONTH_NUMBERS[last.rstrip(".")]
+                if group == "year":
+                    found.add(due_tag("date", _month_end(int(n.group()), month), TIER_YEAR))
+                else:
+                    year = _YEAR_AFTER.match(s, n.end())
+                    if year is not None:
+                        end = year.end()
+                    tag = _date_tag(int(year.group(1)) if year else None, month, int(n.group()))
+                    if tag:
+                        found.add(tag)
         elif group == "year":
             if last in YEAR_WORDS or deadline_field or _temporal(words, k):
-                found.add(DEADLINE_YEAR)
+                found.add(due_tag("year", int(n.group()), TIER_YEAR))
         elif group == "qty" and quantity_field:
             unit = m.group("unit")
             head = unit.split("-", 1)[0].split("/", 1)[0]
             if head not in NOT_UNITS:
                 found.add(QUANTITY)
+                found.add(UNIT + (unit_class(s[m.start("unit") : m.start("unit") + 60]) or "?"))
 
 
 DIGIT_RE = re.compile(r"\d")
+
+
+# Units and the actions they measure ----------------------------------------------
+# "A quantity needs a unit that fits its action": tonnes measure a delivery, not a
+# withdrawal of guard posts; kilometres measure a pull-back, not a delivery.
+_UNIT_WORDS = {
+    "mass": ("t", "tonne", "ton", "mt", "kg", "kilogram", "kilo", "gram", "lb", "pound"),
+    "volume": ("barrel", "bbl", "litre", "liter", "gallon", "m3", "cubic"),
+    "money": ("usd", "dollar", "won", "krw", "yuan", "rmb", "euro", "eur", "yen", "rouble", "ruble", "$"),
+    "distance": ("km", "kilometre", "kilometer", "mile", "nm", "nautical", "metre", "meter", "m"),
+    "area": ("km2", "km\u00b2", "square", "hectare", "ha"),
+    "power": ("mwe", "mw", "mwt", "megawatt", "kw", "kilowatt", "gw", "gigawatt"),
+    "percent": ("%", "percent", "per cent", "pct"),
+    "time": ("day", "week", "month", "year", "hour", "round"),
+    "count": (
+        "post", "guard post", "personnel", "troop", "soldier", "worker", "inspector", "expert", "observer",
+        "monitor", "warhead", "missile", "icbm", "launcher", "reactor", "centrifuge", "cascade", "site", "facility",
+        "plant", "tunnel", "unit", "item", "piece", "box", "set", "case", "remains", "shipment", "cargo",
+        "container", "tanker", "ship", "vessel", "aircraft", "flight", "sortie", "bomber", "carrier", "submarine",
+        "exercise", "drill", "visit", "meeting", "family", "people", "person", "individual", "project", "office",
+        "battery", "gun", "howitzer", "mine", "landmine", "weapon", "firearm", "vehicle", "truck", "wagon", "train",
+        "dose", "bag", "sack", "crate", "pallet", "reunion", "crossing", "checkpoint", "zone", "patrol",
+        "battalion", "regiment", "brigade", "division", "jet", "helicopter", "drone", "launch", "test", "position",
+        "bunker", "satellite", "rocket", "engine", "stand", "pad", "delegation", "delegate", "diplomat", "staff",
+        "official", "student", "tourist", "prisoner", "detainee", "abductee", "defector", "refugee", "name",
+        "document", "page", "designation", "entity", "company", "bank", "account", "license", "licence", "permit",
+        "container", "liaison officer", "officer", "team", "camp", "division",
+    ),
+}  # fmt: skip
+_UNIT_CLASS = {word: cls for cls, words in _UNIT_WORDS.items() for word in words}
+# Skipped while looking for the unit: multipliers and common adjectives ("35 unarmed personnel").
+_UNIT_SKIP = frozenset(
+    {"thousand", "million", "billion", "hundred", "more", "additional", "extra", "unarmed", "armed", "of", "the",
+     "metric", "short", "long", "new", "further", "large", "small", "major", "nuclear", "american", "us",
+     "forward", "frontline", "front-line", "active", "declared", "each", "per", "annual"}
+)  # fmt: skip
+_WORD_RE = re.compile(r"[a-z0-9%$\u00b2]+(?:[.-][a-z0-9]+)*")
+
+
+def _singular(word: str) -> str:
+    if word in _UNIT_CLASS:
+        return word
+    if word.endswith("ies") and word[:-3] + "y" in _UNIT_CLASS:
+        return word[:-3] + "y"
+    if word.endswith("es") and word[:-2] in _UNIT_CLASS:
+        return word[:-2]
+    if word.endswith("s") and word[:-1] in _UNIT_CLASS:
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=4096)
+def unit_class(text: str) -> str | None:
+    """The class of the unit at the start of ``text`` ("guard posts" -> "count"), skipping
+    multipliers and a few adjectives; None when the first real word is not a unit."""
+    words = _WORD_RE.findall(lower(text))[:4]
+    for i, word in enumerate(words):
+        if word in _UNIT_SKIP:
+            continue
+        pair = f"{word} {_singular(words[i + 1])}" if i + 1 < len(words) else ""
+        if pair in _UNIT_CLASS:
+            return _UNIT_CLASS[pair]
+        return _UNIT_CLASS.get(_singular(word))
+    return None
+
+
+_DELIVERY = frozenset({"mass", "volume", "money", "count", "percent"})
+_REMOVAL = frozenset({"count", "distance", "percent", "mass", "volume", "area", "power"})
+_LIMIT = frozenset({"count", "mass", "volume", "power", "percent", "distance", "area", "time"})
+_RELIEF = frozenset({"money", "volume", "mass", "count", "percent", "time"})
+_ACCESS = frozenset({"count", "time", "distance", "area"})
+_ACTION_GROUPS = {
+    _DELIVERY: ("deliver", "ship", "supply", "provide", "give", "transfer", "export", "import", "fund", "pay",
+                "grant", "hand over", "return", "repatriate", "release", "exchange"),
+    _REMOVAL: ("withdraw", "remove", "destroy", "demolish", "dismantle", "decommission", "disable", "reduce", "cut",
+               "relocate", "pull back", "deactivate", "dismount", "evacuate", "demine", "disarm", "surrender",
+               "close", "shut down", "blow up", "dispose", "scale down", "lower", "dissolve", "terminate"),
+    _LIMIT: ("freeze", "cap", "limit", "restrict", "halt", "stop", "suspend", "cease", "ban", "prohibit", "refrain",
+             "seal", "maintain"),
+    _RELIEF: ("raise", "lift", "ease", "exempt", "waive", "restore", "open", "reopen"),
+    _ACCESS: ("allow", "permit", "admit", "accept", "host", "visit", "inspect", "verify", "dispatch", "deploy"),
+}  # fmt: skip
+# verb (base form) -> the unit classes that measure it; a verb not listed takes any unit.
+ACTION_UNITS = {verb: classes for classes, verbs in _ACTION_GROUPS.items() for verb in verbs}
+
+
+# Taking vague words out (for hints) -----------------------------------------------
+TEXT_FIELDS_WITH_WORDS = (
+    "action",
+    "object",
+    "quantity",
+    "unit",
+    "site",
+    "deadline",
+    "verification",
+    "duration",
+    "text",
+)
+_LEFTOVER_RE = re.compile(r"\s+([,.;:])|([,;:])(?=\s*[,.;:]|\s*$)|^\s*[,.;:]\s*")
+
+
+def strip_vague(text: str, lexicon: Lexicon) -> tuple[str, list[str]]:
+    """``text`` without its vague terms, and their labels (nothing removed if none)."""
+    low = lower(text)
+    if len(low) != len(text):  # a character whose lower case is longer: positions do not map
+        return text, []
+    spans: list[tuple[int, int]] = []
+    labels: list[str] = []
+    for m in lexicon.phrase_re.finditer(low):
+        entry = lexicon.raw.get(m.group()) or lexicon.entries.get(normalise(m.group()))
+        if entry is not None and VAGUE in entry[1]:
+            spans.append(m.span())
+            labels.append(entry[0])
+        elif entry is not None and MAYBE_NO_OBJECT in entry[1] and no_object_after(low, m.group(), m.end()):
+            spans.append(m.span())
+            labels.append(NO_OBJECT_LABEL)
+    if not spans:
+        return text, []
+    kept, start = [], 0
+    for a, b in sorted(spans):
+        kept.append(text[start:a])
+        start = max(start, b)
+    kept.append(text[start:])
+    cleaned = " ".join("".join(kept).split())
+    cleaned = _LEFTOVER_RE.sub(lambda m: m.group(1) or "", cleaned).strip(" ,;:")
+    return cleaned, list(dict.fromkeys(labels))
+
+
+def names_object(lexicon: Lexicon, *texts: str | None) -> bool:
+    """Does any text name something of substance the rules know (fissile material,
+    missiles, guard posts, sanctions, aid...)? A potato or a press release does not."""
+    cache = lexicon.field_cache
+    for text in texts:
+        if not text:
+            continue
+        key = ("object?", text)
+        hit = cache.get(key)
+        if hit is None:
+            low = lower(text)
+            hit = False
+            for m in lexicon.phrase_re.finditer(low):
+                entry = lexicon.raw.get(m.group()) or lexicon.entries.get(normalise(m.group()))
+                if entry is not None and (OBJECT in entry[1] or SUBSTANCE in entry[1]):
+                    hit = True
+                    break
+            if len(cache) < 20_000:
+                cache[key] = hit
+        if hit:
+            return True
+    return False

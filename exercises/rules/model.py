@@ -13,9 +13,30 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .calendar import Calendar
 from .config import DEFAULT_CONFIG, RulesConfig
+from .lexicon import GENERIC, Lexicon
 
 TEXT_FIELDS = ("action", "object", "quantity", "unit", "site", "deadline", "verification", "duration", "text")
+
+# The names a team sees on the composer's fields: reasons and hints use them, and the
+# composer's form takes its labels from here (one definition).
+FIELD_LABELS = {
+    "kind": "From the catalogue",
+    "by": "Who commits",
+    "to": "For whom",
+    "action": "Action",
+    "object": "Object",
+    "quantity": "Quantity",
+    "unit": "Unit",
+    "site": "Site",
+    "deadline": "Deadline",
+    "verification": "Verification",
+    "duration": "Duration",
+    "phase": "Phase",
+    "conditional_on": "Only if commitment no.",
+    "text": "In your own words",
+}
 
 
 def _tuple(value: Any) -> tuple:
@@ -78,6 +99,10 @@ class Offer:
     id: str
     commitments: tuple[Commitment, ...]
     parties: tuple[str, ...] = ()
+    # The round in which it is made (deadlines are judged against it; None = round 1)
+    # and the team that drafts it (hints are phrased for it; None = nobody in particular).
+    round: int | None = None
+    proposer: str | None = None
 
     def __post_init__(self) -> None:
         if type(self.commitments) is not tuple:
@@ -114,18 +139,39 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """One mechanical change a hint asks for: set ``field`` of commitment ``commitment``
+    to ``value``; or, with ``field == "add"``, add ``value`` (a Commitment); or, with
+    ``field == "drop"``, remove the commitment."""
+
+    commitment: str
+    field: str
+    value: Any = None
+
+
+@dataclass(frozen=True, slots=True)
 class Improvement:
     """A concrete change and what it would gain, e.g. ("Add a deadline ...", 15).
 
-    ``code`` names the reason it improves (same codes as ``Reason``).
+    ``code`` names the reason it improves (same codes as ``Reason``). On an offer,
+    ``specificity`` and ``reciprocity`` are the changes of the two offer scores
+    when ``edits`` are applied (measured by scoring the edited offer), and ``gain``
+    is their sum; on a commitment, ``gain`` is the change of its own score.
     """
 
     text: str
     gain: float
     code: str = ""
+    specificity: float = 0.0
+    reciprocity: float = 0.0
+    edits: tuple[Edit, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "gain": _num(self.gain), "code": self.code}
+        data = {"text": self.text, "gain": _num(self.gain), "code": self.code}
+        if self.specificity or self.reciprocity:
+            data["specificity"] = _num(self.specificity)
+            data["reciprocity"] = _num(self.reciprocity)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +180,18 @@ class CommitmentScore:
     specificity: int
     reasons: tuple[Reason, ...]
     improvements: tuple[Improvement, ...]
+    value_note: str = ""  # why a tagged catalogue item's value is not booked ("" when it is)
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "id": self.id,
             "specificity": self.specificity,
             "reasons": [r.to_dict() for r in self.reasons],
             "improvements": [i.to_dict() for i in self.improvements],
         }
+        if self.value_note:
+            data["value_note"] = self.value_note
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +235,11 @@ class CatalogueItem:
     title: str = ""
     number: int | None = None
     category: str = ""
-    by: tuple[str, ...] = ()
+    by: tuple[str, ...] = ()  # the teams that can deliver it (empty: any team)
     to: tuple[str, ...] = ()
     values: tuple[tuple[str, float], ...] = ()
     default_value: float = 0.0
+    actions: tuple[str, ...] = ()  # the actions that deliver it (empty: any action)
     irreversible: bool = False
     conflicts: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
@@ -212,6 +263,7 @@ class CatalogueItem:
             to=_tuple(data.get("to")),
             values=_pairs(data.get("values") or {}) or (),
             default_value=float(data.get("default_value") or 0),
+            actions=_tuple(data.get("actions")),
             irreversible=bool(data.get("irreversible", False)),
             conflicts=_tuple(data.get("conflicts")),
             fields=tuple((str(k), str(v)) for k, v in fields.items() if v not in (None, "")),
@@ -220,16 +272,27 @@ class CatalogueItem:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The scenario's items by key, its team keys and the (merged) rules config."""
+    """The scenario's items by key, its team keys, the (merged) rules config, and
+    what a referee recognises: its calendar, places and verifiers."""
 
     items: tuple[CatalogueItem, ...] = ()
     teams: tuple[str, ...] = ()
     config: RulesConfig = DEFAULT_CONFIG
     key: str = ""
+    calendar: Calendar | None = None
+    places: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, aliases)
+    verifiers: tuple[tuple[str, tuple[str, ...], str], ...] = ()  # (name, aliases, kind)
     _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._index.update((item.key, item) for item in self.items)
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The generic lexicon plus this scenario's places and verifiers (compiled once per set)."""
+        if not self.places and not self.verifiers:
+            return GENERIC
+        return Lexicon.for_scenario(self.places, self.verifiers)
 
     @classmethod
     def empty(cls, config: RulesConfig = DEFAULT_CONFIG) -> Catalogue:
@@ -244,7 +307,25 @@ class Catalogue:
         items = tuple(CatalogueItem.from_dict(d) for d in scenario.get("catalogue") or ())
         teams = tuple(str(t["key"]) for t in scenario.get("teams") or ())
         config = DEFAULT_CONFIG.merged(scenario.get("scoring") or None)
-        return cls(items=items, teams=teams, config=config, key=str(scenario.get("key") or ""))
+        return cls(
+            items=items,
+            teams=teams,
+            config=config,
+            key=str(scenario.get("key") or ""),
+            calendar=Calendar.from_dict(scenario.get("calendar")),
+            places=tuple((str(p["name"]), _tuple(p.get("aliases"))) for p in scenario.get("places") or ()),
+            verifiers=tuple(
+                (str(v["name"]), _tuple(v.get("aliases")), str(v.get("kind") or "third-party"))
+                for v in scenario.get("verifiers") or ()
+            ),
+        )
+
+    def first_verifier(self) -> str:
+        """The first recognised independent verifier, for hints ("" when the scenario names none)."""
+        return next((name for name, _, kind in self.verifiers if kind == "third-party"), "")
+
+    def first_place(self) -> str:
+        return self.places[0][0] if self.places else ""
 
     def item(self, kind: str | None) -> CatalogueItem | None:
         return self._index.get(kind) if kind else None

@@ -2,33 +2,72 @@
 
 from __future__ import annotations
 
-from .model import Catalogue, Offer, OfferScore
-from .reciprocity import offer_reciprocity
-from .specificity import analyse_commitment, commitment_weights, offer_specificity
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .hints import offer_hints
+from .model import Catalogue, Commitment, Offer, OfferScore
+from .reciprocity import ReciprocityResult, offer_reciprocity
+from .specificity import (
+    CommitmentFacts,
+    OfferSpecificityResult,
+    analyse_commitment,
+    commitment_stakes,
+    offer_specificity,
+)
 
 
 def _round(x: float) -> int:
     return int(min(max(x, 0.0), 100.0) + 0.5)
 
 
-def score_offer(offer: Offer, catalogue: Catalogue) -> OfferScore:
+@dataclass(frozen=True)
+class Evaluation:
+    """An offer's two scores and what the rules found on the way (the hints read it)."""
+
+    specificity: int
+    reciprocity: int
+    facts: list[CommitmentFacts]
+    spec: OfferSpecificityResult
+    rec: ReciprocityResult
+
+
+def _evaluator(catalogue: Catalogue, round_number: int) -> Callable[[Offer], Evaluation]:
+    """Scores offers, analysing each distinct commitment once (hints score many variants of one offer)."""
+    analysed: dict[Commitment, CommitmentFacts] = {}
+
+    def evaluate(offer: Offer) -> Evaluation:
+        facts = []
+        for c in offer.commitments:
+            f = analysed.get(c)
+            if f is None:
+                f = analysed[c] = analyse_commitment(c, catalogue, round_number)
+            facts.append(f)
+        parties = offer.all_parties()
+        stakes = commitment_stakes(offer, parties, catalogue)
+        spec = offer_specificity(offer, facts, stakes, catalogue)
+        specificity = _round(spec.value)
+        rec = offer_reciprocity(offer, facts, parties, specificity, sum(stakes), catalogue)
+        return Evaluation(specificity, _round(rec.value), facts, spec, rec)
+
+    return evaluate
+
+
+def score_offer(offer: Offer, catalogue: Catalogue, *, hints: bool = True) -> OfferScore:
     """Specificity and reciprocity 0-100 of an offer, with reasons and improvements.
 
-    Reasons and improvements of the offer come first for specificity (codes
-    ``spec.*``), then for reciprocity (codes ``rec.*``); improvements are sorted
-    by gain within each.
+    Reasons come first for specificity (codes ``spec.*``), then for reciprocity
+    (``rec.*``). Improvements are hints: concrete edits with the change each
+    brings to both scores, largest total gain first (``hints=False`` skips them).
     """
-    parties = offer.all_parties()
-    facts = [analyse_commitment(c, catalogue) for c in offer.commitments]
-    weights = commitment_weights(offer, parties, catalogue)
-    spec = offer_specificity(offer, facts, weights, catalogue)
-    specificity = _round(spec.value)
-    rec = offer_reciprocity(offer, facts, parties, specificity, catalogue)
+    evaluate = _evaluator(catalogue, offer.round or 1)
+    base = evaluate(offer)
+    improvements = offer_hints(offer, catalogue, base, evaluate) if hints else ()
     return OfferScore(
         id=offer.id,
-        specificity=specificity,
-        reciprocity=_round(rec.value),
-        commitments=tuple(f.score for f in facts),
-        reasons=spec.reasons + rec.reasons,
-        improvements=spec.improvements + rec.improvements,
+        specificity=base.specificity,
+        reciprocity=base.reciprocity,
+        commitments=tuple(f.score for f in base.facts),
+        reasons=base.spec.reasons + base.rec.reasons,
+        improvements=improvements,
     )

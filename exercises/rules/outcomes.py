@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from .config import DEFAULT_CONFIG, RulesConfig
 from .model import Catalogue, Commitment
-from .specificity import commitment_value
+from .values import commitment_value
 
 
 def _cfg(config: RulesConfig | Catalogue | None) -> RulesConfig:
@@ -79,7 +79,8 @@ def stability_term(tension: float, config=None) -> float:
 
 def delivered_value(party: str, commitment: Commitment, catalogue: Catalogue) -> float:
     """Value to ``party`` of a kept commitment, in the party's own values (negative
-    when the party paid for it)."""
+    when the party paid for it). The same value function as scoring (values.py): a
+    catalogue item counts only when the commitment delivers it (giver and action)."""
     return commitment_value(commitment, party, catalogue)
 
 

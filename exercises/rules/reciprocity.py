@@ -7,27 +7,68 @@ Osgood's GRIT adds that a verifiable unilateral step that explicitly invites a
 response can start the exchange. The brief: "Trump should also be prepared to
 give something to Kim if North Korea agrees to U.S. demands."
 
-Components (SCORING.md, "Reciprocity of an offer"): balance, linkage, phasing,
-verifiability, protection, plus GRIT credit; a one-sided offer is capped.
+Components (SCORING.md, "Reciprocity of an offer"): balance among the parties
+that give, linkage, phasing, verifiability of each giving party's steps,
+protection, plus GRIT credit; a party that gives and gets nothing caps the offer,
+and so does a lopsided exchange. A named beneficiary that only receives is not a
+free rider: multilateral deals are not punished for having one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .model import Catalogue, Improvement, Offer, Reason
-from .specificity import CommitmentFacts, commitment_value
+from .model import FIELD_LABELS, Catalogue, Offer, Reason
+from .privacy import ledger_phrase
+from .specificity import CommitmentFacts
+from .values import value_and_source
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReciprocityResult:
     value: float
     reasons: tuple[Reason, ...]
-    improvements: tuple[Improvement, ...]
+    # What the hints need to know: each party's ledger, each giving party's balance
+    # ratio, each performer's share of full verification, the exposed irreversible steps.
+    gives: dict[str, float] = field(default_factory=dict)
+    gets: dict[str, float] = field(default_factory=dict)
+    ratios: dict[str, float] = field(default_factory=dict)
+    verification: dict[str, float] = field(default_factory=dict)
+    exposed: tuple[str, ...] = ()
+    cap: float = 100.0
 
 
 def _g(x: float) -> str:
     return f"{round(x, 1):g}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def ledger(offer: Offer, parties: tuple[str, ...], catalogue: Catalogue) -> tuple[dict, dict]:
+    """(gives, gets) per party, each in the party's own values.
+
+    Free text is unpriced: however many free-text steps an offer piles up, they
+    count at most ``values.free_text_cap`` for each party, so ten tweets do not
+    pay for a reactor.
+    """
+    cap = catalogue.config.values.free_text_cap
+    gives = dict.fromkeys(parties, 0.0)
+    gets = dict.fromkeys(parties, 0.0)
+    free_gives = dict.fromkeys(parties, 0.0)
+    free_gets = dict.fromkeys(parties, 0.0)
+    for c in offer.commitments:
+        for p in parties:
+            v, priced = value_and_source(c, p, catalogue)
+            if v < 0:
+                (gives if priced else free_gives)[p] -= v
+            elif v > 0:
+                (gets if priced else free_gets)[p] += v
+    for p in parties:
+        gives[p] += min(free_gives[p], cap)
+        gets[p] += min(free_gets[p], cap)
+    return gives, gets
 
 
 def offer_reciprocity(
@@ -35,73 +76,43 @@ def offer_reciprocity(
     facts: list[CommitmentFacts],
     parties: tuple[str, ...],
     specificity: float,
+    at_stake: float,
     catalogue: Catalogue,
 ) -> ReciprocityResult:
+    """Reciprocity 0-100 and its reasons; ``at_stake`` is the offer's total value to its parties."""
     cfg = catalogue.config.reciprocity
     spec_cfg = catalogue.config.specificity
     commitments = offer.commitments
     n = len(commitments)
     if n == 0:
-        return ReciprocityResult(0.0, (Reason("rec.empty", "No commitments", 0, 100),), ())
+        return ReciprocityResult(0.0, (Reason("rec.empty", "No commitments", 0, 100),))
 
-    # Who performs, who gives up what, who receives what (each in its own values).
-    performers: dict[str, None] = {}
-    for c in commitments:
-        performers.setdefault(c.by, None)
-    gives = dict.fromkeys(parties, 0.0)
-    gets = dict.fromkeys(parties, 0.0)
-    for c in commitments:
-        for p in parties:
-            v = commitment_value(c, p, catalogue)
-            if v < 0:
-                gives[p] -= v
-            elif v > 0:
-                gets[p] += v
-
+    performers = list(dict.fromkeys(c.by for c in commitments))
+    gives, gets = ledger(offer, parties, catalogue)
     reasons: list[Reason] = []
-    # (component, improvement text, component gain)
-    ideas: list[tuple[str, str, float]] = []
 
-    # Balance (35): min over giving parties of min(R, G) / max(R, G).
+    # Balance (35): among the parties that give, the share each gets back (at most 1).
     giving = [p for p in parties if gives[p] > 0]
-    free_riders = [p for p in parties if p not in performers and gets[p] > 0] if giving else []
-    ratios = [(p, min(gives[p], gets[p]) / max(gives[p], gets[p])) for p in giving]
-    ratios += [(p, 0.0) for p in free_riders]
+    ratios = {p: min(gets[p] / gives[p], 1.0) for p in giving}
     if ratios:
-        if cfg.balance_mode == "mean":
-            ratio = sum(r for _, r in ratios) / len(ratios)
-        else:
-            ratio = min(r for _, r in ratios)
-    elif any(gets[p] > 0 for p in parties):
-        ratio = 1.0  # everybody gains and nobody pays: nothing to balance
+        values = list(ratios.values())
+        ratio = sum(values) / len(values) if cfg.balance_mode == "mean" else min(values)
     else:
-        ratio = 0.0
-    definition = cfg.balance_definition_floor + (1 - cfg.balance_definition_floor) * specificity / 100
+        ratio = 1.0 if any(gets[p] > 0 for p in parties) else 0.0
+    # You can only weigh, link and sequence what is defined.
+    definition = cfg.definition_floor + (1 - cfg.definition_floor) * specificity / 100
     balance = cfg.balance * ratio * definition
-    ledger = "; ".join(f"{p} gives {_g(gives[p])}, gets {_g(gets[p])}" for p in parties)
-    if not ratios and ratio == 1.0:
-        text = f"Balance: mutual gains, nobody pays ({ledger})"
+    figures = " ".join(ledger_phrase(p, gives[p], gets[p]) + "." for p in parties)
+    if not ratios:
+        text = "Balance: nobody gives anything up" + (", and some gain." if ratio else ".")
+    elif ratio >= 1:
+        text = "Balance: every side that gives gets at least as much back, in its own values."
     else:
-        text = f"Balance {ratio:.2f} x definition {definition:.2f} ({ledger})"
-    reasons.append(Reason("rec.balance", text, balance, cfg.balance))
-    full_balance = cfg.balance * definition
-    if ratios and ratio < 1:
-        worst, worst_ratio = min(ratios, key=lambda t: t[1])
-        if worst in free_riders:
-            hint = f"{worst} receives but gives nothing: ask {worst} for a step in return"
-        elif gets[worst] < gives[worst]:
-            hint = f"{worst} gives {_g(gives[worst])} but gets {_g(gets[worst])} (its own values): give {worst} more"
-        else:
-            hint = f"{worst} gets {_g(gets[worst])} but gives {_g(gives[worst])}: ask {worst} for more in return"
-        ideas.append(("rec.balance", hint, full_balance - balance))
-    if definition < 1:
-        ideas.append(
-            (
-                "rec.balance",
-                "Define what is exchanged (raise specificity): balance counts only what can be weighed",
-                cfg.balance * ratio - balance,
-            )
-        )
+        text = f"Balance: a side that gives gets back only {ratio:.0%} of it, in its own values."
+    beneficiaries = [p for p in parties if p not in performers and gets[p] > 0 and gives[p] == 0]
+    if beneficiaries:
+        text += f" {_and(beneficiaries)} only {'receives' if len(beneficiaries) == 1 else 'receive'}: a beneficiary."
+    reasons.append(Reason("rec.balance", f"{text} {figures}", balance, cfg.balance))
 
     # Linkage (20): commitments conditional on another party's commitment, both ways better.
     owner = {c.id: c.by for c in commitments}
@@ -116,23 +127,15 @@ def offer_reciprocity(
         elif f.trigger_text:
             linked += cfg.linkage_text_weight
     two_way = any((b, a) in directions for a, b in directions)
-    factor = 1.0 if two_way else cfg.linkage_one_way_factor
-    linkage = cfg.linkage * linked / n * factor
+    linkage = cfg.linkage * linked / n * (1.0 if two_way else cfg.linkage_one_way_factor) * definition
+    field_name = FIELD_LABELS["conditional_on"]
     if two_way:
-        text = f"Linkage: {_g(linked)} of {n} commitments tied to the other side's, both ways"
+        text = f"Linkage: {_g(linked)} of {n} commitments wait for the other side's step ({field_name}), both ways"
     elif linked:
-        text = f"Linkage: {_g(linked)} of {n} commitments tied to another's, one way only"
+        text = f"Linkage: {_g(linked)} of {n} commitments wait for another side's step, one way only"
     else:
-        text = "No linkage: no commitment is conditional on the other side's"
+        text = f"No linkage: no commitment waits for the other side's step ({field_name} is empty)"
     reasons.append(Reason("rec.linkage", text, linkage, cfg.linkage))
-    if linkage < cfg.linkage:
-        ideas.append(
-            (
-                "rec.linkage",
-                "Make each side's commitments conditional on the other's (conditional_on), both ways",
-                cfg.linkage - linkage,
-            )
-        )
 
     # Phasing (15): >= 2 phases with steps by both sides and a trigger.
     phases: dict[int, None] = {}
@@ -146,41 +149,33 @@ def offer_reciprocity(
         if f.trigger_text or any(t in owner and owner[t] != c.by for t in c.conditional_on):
             phased_trigger = True
     if len(phases) >= 2 and len(sides) >= 2 and phased_trigger:
-        phasing, text = cfg.phasing, f"{len(phases)} phases, steps by both sides, with triggers"
+        phasing, text = cfg.phasing, f"{len(phases)} phases with steps by both sides, each tied to the other's"
     elif len(phases) >= 2:
-        phasing, text = cfg.phasing_partial, "Phased, but one side moves first or no trigger links the phases"
+        phasing, text = cfg.phasing_partial, "Phases, but one side moves alone or nothing ties the phases together"
     else:
-        phasing, text = 0.0, "No phases"
+        phasing, text = 0.0, f"No phases ({FIELD_LABELS['phase']} is empty or the same everywhere)"
+    phasing *= definition
     reasons.append(Reason("rec.phasing", text, phasing, cfg.phasing))
-    if phasing < cfg.phasing:
-        ideas.append(
-            (
-                "rec.phasing",
-                "Number the phases (≥ 2) with steps by both sides in each, the next phase triggered by the last",
-                cfg.phasing - phasing,
-            )
+    if definition < 0.995:
+        text = (
+            f"Balance, linkage, phasing and verification count {definition:.0%}: you can only weigh, link, "
+            f"sequence and check what is defined (specificity {specificity:.0f})"
         )
+        reasons.append(Reason("rec.definition", text, 0, 0))
 
-    # Verifiability (20): the lowest performing party's mean verification.
-    per_party: dict[str, list[float]] = {}
+    # Verifiability (20): each performer's steps, weighted by what each costs it; performers count alike.
+    shares: dict[str, float] = {}
+    weights: dict[str, float] = {}
+    floor = catalogue.config.offer.min_weight
     for c, f in zip(commitments, facts, strict=True):
-        per_party.setdefault(c.by, []).append(f.verification / spec_cfg.verification_third_party)
-    means = [(p, sum(v) / len(v)) for p, v in per_party.items()]
-    weakest, weakest_mean = min(means, key=lambda t: t[1])
-    verifiability = cfg.verifiability * min(max(weakest_mean, 0.0), 1.0)
-    if weakest_mean >= 1:
-        text = "Verifiability: every party's steps are checked by a named third party"
-    else:
-        text = f"Verifiability: {weakest}'s steps are the least checkable ({weakest_mean:.0%})"
+        cost = max(-value_and_source(c, c.by, catalogue)[0], floor)
+        shares[c.by] = shares.get(c.by, 0.0) + cost * min(f.verification / spec_cfg.verification_third_party, 1.0)
+        weights[c.by] = weights.get(c.by, 0.0) + cost
+    shares = {p: shares[p] / weights[p] for p in performers}
+    verifiability = cfg.verifiability * sum(shares.values()) / len(shares) * definition
+    listed = ", ".join(f"{p}'s steps {shares[p]:.0%}" for p in performers)
+    text = f"Verification: {listed} of full verification, weighted by what each step costs its giver"
     reasons.append(Reason("rec.verifiability", text, verifiability, cfg.verifiability))
-    if verifiability < cfg.verifiability:
-        ideas.append(
-            (
-                "rec.verifiability",
-                f"Add verification to {weakest}'s commitments (IAEA or other named inspectors with access)",
-                cfg.verifiability - verifiability,
-            )
-        )
 
     # Protection (10): snap-back or reversible benefits; -10 for an irreversible step
     # that comes before the other side's verified step.
@@ -203,27 +198,11 @@ def offer_reciprocity(
         protection -= cfg.irreversible_penalty
     protection = min(max(protection, 0.0), cfg.protection)
     if exposed:
-        text = f"Irreversible step ({', '.join(exposed)}) before the other side's verified step"
+        text = f"Irreversible step (commitment {', '.join(exposed)}) comes before the other side's verified step"
     else:
         noun = "step" if n == 1 else "steps"
         text = f"Protection: of {n} {noun}, {snapbacks} with snap-back, {reversible} merely reversible"
     reasons.append(Reason("rec.protection", text, protection, cfg.protection))
-    if exposed:
-        ideas.append(
-            (
-                "rec.protection",
-                f"Make {exposed[0]} conditional on the other side's verified step, or put it in a later phase",
-                min(cfg.irreversible_penalty, cfg.protection - protection),
-            )
-        )
-    elif protection < cfg.protection:
-        ideas.append(
-            (
-                "rec.protection",
-                "Add a snap-back clause (benefits reinstated/reimposed if the other side defaults)",
-                cfg.protection - protection,
-            )
-        )
 
     # GRIT credit (up to +10): a verifiable step that explicitly invites a response.
     grit = 0.0
@@ -235,41 +214,53 @@ def offer_reciprocity(
                 grit, grit_id = credit, c.id
     if grit:
         reasons.append(
-            Reason("rec.grit", f"GRIT: {grit_id} is a verifiable step that invites a response", grit, cfg.grit)
+            Reason(
+                "rec.grit", f"GRIT: commitment {grit_id} is a verifiable step that invites a response", grit, cfg.grit
+            )  # fmt: skip
         )
 
     subtotal = balance + linkage + phasing + verifiability + protection
-    cap = 100.0
-    if len(performers) == 1 and len(parties) >= 2:
-        cap = cfg.one_sided_cap
-        others = ", ".join(p for p in parties if p not in performers)
-        lone = next(iter(performers))
+    floor = catalogue.config.offer.stake_floor
+    stake = min(at_stake / floor, 1.0) if floor > 0 else 1.0
+    if stake < 1:
         reasons.append(
             Reason(
-                "rec.one_sided",
-                f"{others} gives nothing in return: reciprocity capped at {_g(cap)}",
-                min(subtotal, cap) - subtotal,
+                "rec.stake",
+                f"Little is at stake (worth {at_stake:g} in all): the exchange is scaled down to {stake:.0%}",
+                subtotal * stake - subtotal,
                 0,
             )
         )
-    value = min(min(subtotal, cap) + grit, 100.0)
-    value = max(value, 0.0)
-
-    improvements: list[tuple[float, int, Improvement]] = []
+        subtotal *= stake
+    cap, cap_reason = _cap(parties, performers, gives, gets, ratios, ratio, cfg)
     if cap < 100:
-        uncapped = min(subtotal + full_balance - balance + grit, 100.0)
-        gain = uncapped - value
-        others = ", ".join(p for p in parties if p not in performers)
-        text = f"{others} gives nothing in return: ask {others} for a step for {lone} (lifts the cap of {_g(cap)})"
-        if gain > 0:
-            improvements.append((-gain, -1, Improvement(text, round(gain, 1), "rec.one_sided")))
-    for rank, (code, text, component_gain) in enumerate(ideas):
-        new_value = min(max(min(subtotal + component_gain, cap) + grit, 0.0), 100.0)
-        gain = new_value - value
-        if gain >= 0.05:
-            improvements.append((-gain, rank, Improvement(text, round(gain, 1), code)))
-    improvements.sort(key=lambda t: (t[0], t[1]))
-    return ReciprocityResult(value, tuple(reasons), tuple(i for _, _, i in improvements))
+        reasons.append(Reason(cap_reason[0], cap_reason[1], min(subtotal, cap) - subtotal, 0))
+    value = min(max(min(subtotal, cap) + grit, 0.0), 100.0)
+    return ReciprocityResult(value, tuple(reasons), gives, gets, ratios, shares, tuple(exposed), cap)
+
+
+def _cap(parties, performers, gives, gets, ratios, ratio, cfg) -> tuple[float, tuple[str, str]]:
+    """The ceiling an exchange that is not one puts on reciprocity, and the reason."""
+    if not any(gives.values()) and not any(gets.values()):
+        text = f"Nothing of value changes hands: reciprocity is capped at {_g(cfg.one_sided_cap)}"
+        return cfg.one_sided_cap, ("rec.one_sided", text)
+    empty_handed = [p for p in ratios if gets[p] == 0]
+    if empty_handed:
+        verb = "gives and gets" if len(empty_handed) == 1 else "give and get"
+        text = f"{_and(empty_handed)} {verb} nothing in return: reciprocity is capped at {_g(cfg.one_sided_cap)}"
+        return cfg.one_sided_cap, ("rec.one_sided", text)
+    if len(performers) == 1 and len(parties) >= 2:
+        text = f"Only {performers[0]} takes a step; nobody does anything in return: reciprocity is capped at " \
+               f"{_g(cfg.one_sided_cap)}"  # fmt: skip
+        return cfg.one_sided_cap, ("rec.one_sided", text)
+    if ratios and ratio < 1 and cfg.lopsided_exponent > 0:
+        cap = cfg.one_sided_cap + (100 - cfg.one_sided_cap) * ratio**cfg.lopsided_exponent
+        worst = min(ratios, key=lambda p: ratios[p])
+        text = (
+            f"{ledger_phrase(worst, gives[worst], gets[worst])}: so lopsided an exchange caps reciprocity at {cap:.0f}"
+        )
+        return cap, ("rec.lopsided", text)
+    return 100.0, ("", "")
 
 
 def _after_verified_step(c, by_id, commitments, threshold: float) -> bool:

@@ -1,0 +1,115 @@
+"""What a commitment is worth to each party: value from substance, not from a tag.
+
+A catalogue item's value is booked only when the commitment is how the scenario
+says the item is delivered: given by one of the teams the item lists (``by``)
+with one of its actions (``actions``). Anything else is free text, whatever its
+tag says: the USA "freezing its own paperwork", tagged as the Yongbyon freeze,
+books nothing of the freeze. Free text is worth a conservative default
+(``values.default_giver`` to the giver, ``values.default_receiver`` to each
+receiver, 0 to anyone else) when it names something of substance the rules know
+(fissile material, missiles, guard posts, sanctions, aid...); a step about
+nothing the rules know (one potato, a press release) is a token, worth 0.
+
+This is the one value function of the project: reciprocity's ledger, the offer's
+stake weights, delivered value and team scores all call ``commitment_value``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import lexicon as lx
+from .model import Catalogue, CatalogueItem, Commitment
+
+
+@lru_cache(maxsize=1024)
+def _action_re(actions: tuple[str, ...]) -> re.Pattern | None:
+    """Any inflected form of any listed action, as whole words ("freezes", "frozen")."""
+    forms = sorted({form for action in actions for form in lx.verb_forms(lx.lower(action).strip())}, key=len)
+    if not forms:
+        return None
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in reversed(forms))
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+
+
+def action_matches(actions: tuple[str, ...], written: str | None) -> bool:
+    """Does ``written`` (an action field, or free text) use one of ``actions``?
+    An item that lists no actions accepts any."""
+    if not actions:
+        return True
+    if not written:
+        return False
+    pattern = _action_re(actions)
+    return pattern is not None and pattern.search(lx.lower(written)) is not None
+
+
+def delivery_problem(c: Commitment, item: CatalogueItem) -> str:
+    """Why ``c`` is not the delivery of ``item`` ("" when it is)."""
+    if item.by and c.by not in item.by:
+        return f"{_names(item.by)} {'delivers' if len(item.by) == 1 else 'deliver'} it, not {c.by}"
+    written = c.action if c.action else c.text
+    if not action_matches(item.actions, written):
+        verbs = ", ".join(f"“{a}”" for a in item.actions)
+        if c.action:
+            return f"it is delivered by {verbs}, and the action “{c.action}” is none of them"
+        return f"it is delivered by {verbs}, and the commitment names none of them"
+    return ""
+
+
+def _names(keys: tuple[str, ...]) -> str:
+    return keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " or " + keys[-1]
+
+
+def booked_item(c: Commitment, catalogue: Catalogue) -> CatalogueItem | None:
+    """The catalogue item whose value ``c`` books, or None (free text)."""
+    item = catalogue.item(c.kind)
+    if item is None or delivery_problem(c, item):
+        return None
+    return item
+
+
+def value_note(c: Commitment, catalogue: Catalogue) -> str:
+    """What the team is told while drafting when a tagged item does not book its value."""
+    item = catalogue.item(c.kind)
+    if item is None:
+        return ""
+    problem = delivery_problem(c, item)
+    if not problem:
+        return ""
+    v = catalogue.config.values
+    return (
+        f"Not counted as no. {item.number or '?'} “{item.title or item.key}”: {problem}. "
+        f"It counts as free text (worth at most {abs(v.default_giver):g} to its giver and "
+        f"{v.default_receiver:g} to each receiver)."
+    )
+
+
+def value_and_source(c: Commitment, party: str, catalogue: Catalogue) -> tuple[float, bool]:
+    """(value of ``c`` to ``party``, whether a catalogue item or an explicit value prices it).
+
+    Order: the commitment's own ``value`` for that party, then the item it books
+    (its ``default_value`` for parties it does not list), then the free-text
+    default: the giver loses ``default_giver``, each receiver gains
+    ``default_receiver``, anyone else 0; a token (free text that names no object
+    the rules know) is worth 0 to everyone.
+    """
+    if c.value:
+        for name, v in c.value:
+            if name == party:
+                return v, True
+    item = booked_item(c, catalogue)
+    if item is not None:
+        return item.value(party), True
+    if party != c.by and party not in c.to:
+        return 0.0, False
+    if not lx.names_object(catalogue.lexicon, c.object, c.action, c.text):
+        return 0.0, False
+    if party == c.by:
+        return catalogue.config.values.default_giver, False
+    return catalogue.config.values.default_receiver, False
+
+
+def commitment_value(c: Commitment, party: str, catalogue: Catalogue) -> float:
+    """Value of ``c`` to ``party`` in the party's own values (see ``value_and_source``)."""
+    return value_and_source(c, party, catalogue)[0]
