@@ -52,7 +52,6 @@ INVITE = "invite"  # GRIT: a step that asks for a response
 DEFINITION = "definition"
 SITE = "site"  # a place of the scenario's gazetteer
 OBJECT = "object"
-SUBSTANCE = "substance"  # a term of art that names something big, if vaguely (denuclearization)
 QUANTITY = "quantity"
 UNIT = "unit:"  # prefix: the class of a number's unit ("unit:mass"), "unit:?" when unknown
 
@@ -158,7 +157,7 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         (DEADLINE_VAGUE,),
     ),
     ("eventually", ("eventual", "eventually"), (DEADLINE_VAGUE,)),
-    ("corresponding measures", ("corresponding measures", "corresponding steps"), (SUBSTANCE,)),
+    ("corresponding measures", ("corresponding measures", "corresponding steps"), ()),
     ("in the spirit of", ("in the spirit of",), ()),
     (
         "complete denuclearization",
@@ -169,10 +168,7 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             "full denuclearization",
             "final denuclearization",
         ),
-        (
-            SUBSTANCE,
-            UNDEFINED,
-        ),
+        (UNDEFINED,),
     ),
     (
         "lasting and stable peace regime",
@@ -183,28 +179,23 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             "durable peace regime",
             "peace regime",
         ),
-        (SUBSTANCE,),
+        (),
     ),
     (
         "new relations",
         (
             "new relations",
             "new relationship",
-            "new us-dprk relations",
-            "new u.s.-dprk relations",
             "new bilateral relations",
         ),
-        (SUBSTANCE,),
+        (),
     ),
     (
         "security guarantees",
         ("security guarantees", "security guarantee"),
-        (
-            SUBSTANCE,
-            UNDEFINED,
-        ),
+        (UNDEFINED,),
     ),
-    ("mutual confidence", ("mutual confidence", "mutual trust"), (SUBSTANCE,)),
+    ("mutual confidence", ("mutual confidence", "mutual trust"), ()),
     ("substantial progress", ("substantial progress", "meaningful progress", "significant progress"), ()),
     ("comprehensive", ("comprehensive", "comprehensively"), ()),
     (
@@ -269,18 +260,12 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             "ffvd",
             "final, fully verified",
         ),
-        (
-            SUBSTANCE,
-            UNDEFINED,
-        ),
+        (UNDEFINED,),
     ),
     (
         "denuclearization",
         ("denuclearization", "denuclearisation", "denuclearize", "denuclearise"),
-        (
-            SUBSTANCE,
-            UNDEFINED,
-        ),
+        (UNDEFINED,),
     ),
     (
         "to be determined",
@@ -1455,7 +1440,7 @@ def names_object(lexicon: Lexicon, *texts: str | None) -> bool:
             hit = False
             for m in lexicon.phrase_re.finditer(low):
                 entry = lexicon.raw.get(m.group()) or lexicon.entries.get(normalise(m.group()))
-                if entry is not None and (OBJECT in entry[1] or SUBSTANCE in entry[1]):
+                if entry is not None and OBJECT in entry[1]:
                     hit = True
                     break
             if len(cache) < 20_000:

@@ -32,23 +32,37 @@ def points(score, code: str) -> float:
 
 def fixture_offers(name: str) -> list[Offer]:
     """Offers of a CLI-format fixture as engine dataclasses."""
-    data = json.loads((FIXTURES / name).read_text())
-    offers = []
-    for raw in data["offers"]:
-        commitments = []
-        for c in raw["commitments"]:
-            c = {k: v for k, v in c.items() if not k.startswith("_")}
-            if "value" in c:
-                c["value"] = tuple(c["value"].items())
-            commitments.append(Commitment(**c))
-        offers.append(Offer(raw["id"], tuple(commitments), tuple(raw.get("parties", ()))))
-    return offers
+    return fixture(name)[1]
+
+
+def fixture(name: str) -> tuple[Catalogue, list[Offer]]:
+    """A CLI-format fixture as the catalogue it is scored with and its offers (through the CLI's parser)."""
+    from exercises.rules.cli import parse
+    from exercises.scenarios import load_scenario
+
+    return parse(json.loads((FIXTURES / name).read_text()), load_scenario)
 
 
 SMALL_SCENARIO = {
     "key": "tiny",
     "title": "Tiny",
     "defaults": {"rounds": 3, "round_minutes": 10, "initial_tension": 60},
+    # What a referee of this scenario recognises (docs/scenario-format.md).
+    "calendar": {"start": "2019-01-14", "round_days": 30, "horizon": "2020-12-31"},
+    "places": [
+        {"name": "Yongbyon", "aliases": []},
+        {"name": "Punggye-ri", "aliases": []},
+        {"name": "Sohae", "aliases": ["Sohae satellite launching station"]},
+        {"name": "Panmunjom", "aliases": []},
+        {"name": "Joint Security Area", "aliases": ["JSA"]},
+        {"name": "DMZ", "aliases": []},
+    ],
+    "verifiers": [
+        {"name": "IAEA", "aliases": ["International Atomic Energy Agency"], "kind": "third-party"},
+        {"name": "UN Panel of Experts", "aliases": [], "kind": "third-party"},
+        {"name": "World Food Programme", "aliases": ["WFP"], "kind": "third-party"},
+        {"name": "joint military committee", "aliases": [], "kind": "party"},
+    ],
     "teams": [
         {"key": "USA", "name": "United States", "optional": False, "brief": "", "objectives": []},
         {"key": "DPRK", "name": "North Korea", "optional": False, "brief": "", "objectives": []},
@@ -62,6 +76,7 @@ SMALL_SCENARIO = {
             "category": "nuclear",
             "by": ["DPRK"],
             "to": ["USA"],
+            "actions": ["freeze", "halt", "seal"],
             "values": {"USA": 8, "DPRK": -6, "China": 5},
             "default_value": 1,
             "irreversible": False,

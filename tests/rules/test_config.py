@@ -9,14 +9,17 @@ def test_defaults_follow_scoring_md():
     c = RulesConfig()
     s = c.specificity
     assert (s.actor, s.action_concrete, s.action_procedural, s.action_aspirational) == (10, 15, 7, 0)
-    assert (s.object, s.quantity_with_unit, s.site) == (10, 10, 10)
+    assert (s.object, s.quantity_with_unit, s.site, s.site_unknown) == (10, 10, 10, 4)
     assert (s.deadline_date, s.deadline_year, s.deadline_vague) == (15, 10, 2)
     assert (s.verification_third_party, s.verification_joint, s.verification_observers) == (15, 12, 8)
     assert (s.trigger, s.duration, s.defined_terms, s.vague_term, s.vague_cap) == (5, 5, 5, 5, 25)
     r = c.reciprocity
     assert (r.balance, r.linkage, r.phasing, r.verifiability, r.protection, r.grit) == (35, 20, 15, 20, 10, 10)
     assert (r.phasing_partial, r.irreversible_penalty, r.one_sided_cap) == (8, 10, 25)
-    assert (c.values.default_giver, c.values.default_receiver) == (-3, 3)
+    assert (c.values.default_giver, c.values.default_receiver, c.values.free_text_cap) == (-2, 2, 2)
+    o = c.offer
+    assert (o.vague_discount, o.undated_discount, o.unverified_discount, o.stake_floor) == (0.3, 0.2, 0.2, 8)
+    assert (r.definition_floor, r.lopsided_exponent) == (0.2, 1)
 
 
 def test_overrides_merge_into_a_copy():

@@ -89,5 +89,44 @@ def test_every_scoring_md_term_is_in_the_lexicon():
 
 
 def test_en_dashes_and_spacing_do_not_hide_a_term(empty):
-    s = score_commitment(commitment(text="new US\u2013DPRK   relations"), empty)
-    assert points(s, "vague") == -5
+    assert points(score_commitment(commitment(text="new   relations"), empty), "vague") == -5
+    dashed = score_commitment(commitment(verification="on\u2013site   verification"), empty)
+    assert points(dashed, "verification") == 12
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "complete denuclearization, including everything",
+        "The DPRK will dismantle all.",
+        "Dismantle all, verified by the IAEA.",
+        "They will denuclearize completely.",
+        "They promise full normalization.",
+        "Any and all steps.",
+        "Take concrete steps.",
+        "In a verifiable manner.",
+        "To be determined.",
+    ],
+)
+def test_sweeping_scope_without_an_object_is_vague(empty, text):
+    assert points(score_commitment(commitment(text=text), empty), "vague") <= -5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dismantle all guard posts in the DMZ.",
+        "Complete dismantlement of the 5 MWe reactor.",
+        "Withdraw all 11 guard posts.",
+        "Pay the sum in full by 1 March.",
+        "A complete list of facilities.",
+    ],
+)
+def test_all_and_complete_with_an_object_are_not_vague(empty, text):
+    assert points(score_commitment(commitment(text=text), empty), "vague") == 0
+
+
+def test_including_everything_is_not_a_definition(empty):
+    s = score_commitment(commitment(text="Complete denuclearization, including everything."), empty)
+    assert points(s, "vague") == -10
+    assert points(s, "defined_terms") == 0

@@ -86,20 +86,27 @@ def test_stability_is_higher_when_tension_is_low():
 
 
 def test_delivered_value_uses_the_partys_own_values(catalogue):
-    freeze = Commitment("c1", "DPRK", ("USA",), kind="yongbyon-freeze")
+    freeze = Commitment("c1", "DPRK", ("USA",), kind="yongbyon-freeze", action="freeze")
     assert delivered_value("USA", freeze, catalogue) == 8
     assert delivered_value("DPRK", freeze, catalogue) == -6
     assert delivered_value("Russia", freeze, catalogue) == 1  # default_value
-    override = Commitment("c1", "DPRK", ("USA",), kind="yongbyon-freeze", value=(("USA", 9.0),))
+    override = Commitment("c1", "DPRK", ("USA",), kind="yongbyon-freeze", action="freeze", value=(("USA", 9.0),))
     assert delivered_value("USA", override, catalogue) == 9
     free = Commitment("c2", "USA", ("DPRK",), text="deliver rice")
-    assert delivered_value("USA", free, catalogue) == -3
-    assert delivered_value("DPRK", free, catalogue) == 3
+    assert delivered_value("USA", free, catalogue) == -2
+    assert delivered_value("DPRK", free, catalogue) == 2
     assert delivered_value("China", free, catalogue) == 0
 
 
+def test_delivered_value_books_an_item_only_when_its_giver_delivers_it_as_listed(catalogue):
+    paperwork = Commitment("c1", "USA", ("DPRK",), kind="yongbyon-freeze", action="freeze", object="its paperwork")
+    assert delivered_value("USA", paperwork, catalogue) == 0  # free text naming nothing: a token
+    wrong_deed = Commitment("c1", "DPRK", ("USA",), kind="yongbyon-freeze", action="discuss", object="plutonium")
+    assert delivered_value("USA", wrong_deed, catalogue) == 2  # free text with substance: the default
+
+
 def test_team_score_is_delivered_value_plus_stability(catalogue):
-    freeze = Commitment("c1", "DPRK", ("USA",), kind="yongbyon-freeze")
+    freeze = Commitment("c1", "DPRK", ("USA",), kind="yongbyon-freeze", action="freeze")
     relief = Commitment("c2", "USA", ("DPRK",), kind="sectoral-relief")
     assert team_score("USA", [freeze, relief], 40, catalogue) == 8 - 6 + 6
     assert team_score("DPRK", [], 40, catalogue) == 6

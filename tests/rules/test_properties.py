@@ -141,7 +141,8 @@ def _without_links(c):
 @settings(deadline=None)
 @given(st.lists(commitments(by="USA", to="DPRK"), min_size=1, max_size=3))
 def test_a_one_sided_demand_is_less_reciprocal_than_a_balanced_exchange(demands):
-    demands = [dataclasses.replace(_without_links(c), id=f"u{i}") for i, c in enumerate(demands)]
+    # steps of substance (a token is worth nothing either way)
+    demands = [dataclasses.replace(_without_links(c), id=f"u{i}", object="guard posts") for i, c in enumerate(demands)]
     mirrors = [dataclasses.replace(c, id=f"d{i}", by="DPRK", to=("USA",)) for i, c in enumerate(demands)]
     one_sided = score_offer(Offer("o", tuple(demands)), EMPTY)
     balanced = score_offer(Offer("o", tuple(demands + mirrors)), EMPTY)

@@ -25,8 +25,8 @@ def score(empty, **fields):
     return score_commitment(commitment(**fields), empty)
 
 
-def test_it_gives_a_fully_specified_commitment_100(empty):
-    s = score(empty, **FULL)
+def test_it_gives_a_fully_specified_commitment_100(catalogue):
+    s = score_commitment(commitment(**FULL), catalogue)
     assert s.specificity == 100
     assert s.improvements == ()
     assert [r.code for r in s.reasons] == [
@@ -108,11 +108,22 @@ def test_it_scores_quantity_with_unit(empty, fields, expected):
     assert points(score(empty, **fields), "quantity") == expected
 
 
-def test_it_gives_a_site_10(empty):
-    assert points(score(empty, site="Sohae satellite launching station"), "site") == 10
-    assert points(score(empty, text="Seal the reactor at Yongbyon."), "site") == 10
-    assert points(score(empty, text="Withdraw from the JSA at Panmunjom."), "site") == 10
-    assert points(score(empty, text="Seal the reactor."), "site") == 0
+def test_it_gives_a_site_the_scenario_knows_10(catalogue):
+    assert points(score(catalogue, site="Sohae satellite launching station"), "site") == 10
+    assert points(score(catalogue, text="Seal the reactor at Yongbyon."), "site") == 10
+    assert points(score(catalogue, text="Withdraw from the JSA at Panmunjom."), "site") == 10
+    assert points(score(catalogue, text="Seal the reactor."), "site") == 0
+
+
+@pytest.mark.parametrize("site", ["Place X", "Atlantis", "Bob's farm", "all relevant sites"])
+def test_an_unknown_place_earns_partial_credit_at_most(catalogue, site):
+    s = score(catalogue, site=site)
+    assert points(s, "site") == 4
+    assert any(i.code == "site" and i.gain == 6 for i in s.improvements)
+
+
+def test_without_a_gazetteer_no_place_is_known(empty):
+    assert points(score(empty, site="Yongbyon"), "site") == 4
 
 
 @pytest.mark.parametrize(
@@ -160,6 +171,7 @@ def test_it_finds_deadlines_in_the_free_text(empty, text, expected):
         ("IAEA inspectors with continuous access", 15),
         ("UN Panel of Experts", 15),
         ("World Food Programme monitors at distribution points", 15),
+        ("joint military committee", 12),  # a named body of the parties
         ("joint on-site verification", 12),
         ("joint recovery teams", 12),
         ("inspectors of the other side", 12),
@@ -167,18 +179,27 @@ def test_it_finds_deadlines_in_the_free_text(empty, text, expected):
         ("commercial satellite imagery", 8),
         ("journalists", 4),
         ("trust us", 4),  # something written, but not verification
+        ("Bob", 4),  # an unknown person: partial credit at most
+        ("Global Verification Council of Experts", 4),  # an unknown body
+        ("international inspectors", 4),  # independent, it says, but who?
+        ("the UN", 4),
         (None, 0),
     ],
 )
-def test_it_scores_verification(empty, verification, expected):
-    assert points(score(empty, verification=verification), "verification") == expected
+def test_it_scores_verification(catalogue, verification, expected):
+    assert points(score(catalogue, verification=verification), "verification") == expected
 
 
-def test_it_finds_a_named_verifier_in_the_free_text(empty):
-    assert points(score(empty, text="An IAEA-monitored freeze."), "verification") == 15
-    assert points(score(empty, text="Joint on-site verification of each post."), "verification") == 12
+def test_only_the_scenario_recognises_verifiers(empty):
+    assert points(score(empty, verification="IAEA inspectors"), "verification") == 12  # inspectors, unnamed
+    assert points(score(empty, verification="IAEA"), "verification") == 4
+
+
+def test_it_finds_a_named_verifier_in_the_free_text(catalogue):
+    assert points(score(catalogue, text="An IAEA-monitored freeze."), "verification") == 15
+    assert points(score(catalogue, text="Joint on-site verification of each post."), "verification") == 12
     # "joint" alone in the text is not verification (it is in the verification field)
-    assert points(score(empty, text="A joint statement."), "verification") == 0
+    assert points(score(catalogue, text="A joint statement."), "verification") == 0
 
 
 def test_it_gives_5_for_a_trigger(empty):
@@ -198,14 +219,15 @@ def test_it_gives_5_for_duration_permanence_or_snap_back(empty):
     assert points(score(empty, text="Suspend."), "duration") == 0
 
 
-def test_it_gives_5_for_defined_terms(empty):
-    assert points(score(empty, object="the reactor"), "defined_terms") == 5
-    # an undefined term of art costs the points...
-    assert points(score(empty, object="the Yongbyon area"), "defined_terms") == 0
+def test_it_gives_5_for_defined_terms(catalogue):
+    assert points(score(catalogue, object="the reactor"), "defined_terms") == 5
+    # an undefined term of art ("<place> area", "<place> complex") costs the points...
+    assert points(score(catalogue, object="the Yongbyon area"), "defined_terms") == 0
+    assert points(score(catalogue, object="the Yongbyon complex"), "defined_terms") == 0
     # ...unless the text defines it
-    defined = score(empty, object="the Yongbyon area", text="The Yongbyon area is defined as the list in Annex 1.")
+    defined = score(catalogue, object="the Yongbyon area", text="The Yongbyon area is defined as the list in Annex 1.")
     assert points(defined, "defined_terms") == 5
-    assert points(score(empty), "defined_terms") == 0
+    assert points(score(catalogue), "defined_terms") == 0
 
 
 def test_a_definition_forgives_complete_denuclearization(empty):
@@ -215,8 +237,8 @@ def test_a_definition_forgives_complete_denuclearization(empty):
     assert points(defined, "vague") == 0
 
 
-def test_improvements_name_what_is_missing_with_their_gain(empty):
-    s = score(empty, action="freeze", object="plutonium production", site="Yongbyon")
+def test_improvements_name_what_is_missing_with_their_gain(catalogue):
+    s = score(catalogue, action="freeze", object="plutonium production", site="Yongbyon")
     gains = {i.code: i.gain for i in s.improvements}
     assert gains == {"deadline": 15, "verification": 15, "quantity": 10, "trigger": 5, "duration": 5}
     assert s.improvements[0].gain == 15
@@ -250,3 +272,72 @@ def test_to_dict_is_json_ready(empty):
     data = s.to_dict()
     assert json.loads(json.dumps(data)) == data
     assert data["reasons"][0] == {"code": "actor", "text": "Actor named: DPRK", "points": 10, "max_points": 10}
+
+
+# The scenario's calendar: round 1 opens on 14 January 2019, a round lasts 30 days,
+# nothing may be due after 31 December 2020 (conftest.SMALL_SCENARIO).
+
+
+@pytest.mark.parametrize(
+    ("deadline", "expected"),
+    [
+        ("1 March 2019", 15),
+        ("2019-03-01", 15),
+        ("by 31 December", 15),  # read as the next 31 December
+        ("within 60 days", 15),
+        ("by round 3", 15),
+        ("next round", 15),
+        ("by 2020", 10),
+        ("this year", 10),
+        ("2019-01-01", 0),  # before the game's present
+        ("by 1 January 1990", 0),
+        ("by 1990", 0),
+        ("31 December 2999", 0),  # beyond the horizon
+        ("by 2999", 0),
+        ("by round 99", 0),
+        ("within 5 years", 0),
+        ("31 February 2019", 5),  # not a date at all: written but unreadable
+    ],
+)
+def test_a_deadline_counts_only_inside_the_game(catalogue, deadline, expected):
+    assert points(score_commitment(commitment(deadline=deadline), catalogue), "deadline") == expected
+
+
+def test_a_deadline_outside_the_game_says_why(catalogue):
+    past = score_commitment(commitment(deadline="by 1 January 1990"), catalogue)
+    (reason,) = [r for r in past.reasons if r.code == "deadline"]
+    assert reason.text == "Deadline outside the game: 1 January 1990 is in the past (the game is in 14 January 2019)"
+    far = score_commitment(commitment(deadline="by round 99"), catalogue)
+    assert "round 99 is beyond the game's horizon (31 December 2020)" in far.reasons[5].text
+    assert any(i.code == "deadline" and i.gain == 15 for i in far.improvements)
+
+
+def test_an_earlier_round_is_over(catalogue):
+    assert points(score_commitment(commitment(deadline="by round 2"), catalogue, round_number=1), "deadline") == 15
+    assert points(score_commitment(commitment(deadline="by round 2"), catalogue, round_number=3), "deadline") == 0
+    # the present moves with the round: 1 March 2019 is past in round 3 (mid-March)
+    assert points(score_commitment(commitment(deadline="1 March 2019"), catalogue, round_number=3), "deadline") == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"action": "deliver", "quantity": 50000, "unit": "tonnes"}, 10),
+        ({"action": "deliver", "quantity": 500, "unit": "km"}, 5),  # km do not measure a delivery
+        ({"action": "withdraw", "quantity": 11, "unit": "guard posts"}, 10),
+        ({"action": "withdraw", "quantity": 50000, "unit": "tonnes of goodwill"}, 10),  # tonnes can be withdrawn
+        ({"action": "lift", "quantity": 500, "unit": "kilometres of sanctions"}, 5),
+        ({"action": "deliver", "quantity": 1, "unit": "potato"}, 5),  # not a unit of measure
+        ({"action": "stop", "text": "No drills within 5 km of the line."}, 10),
+        ({"action": "pay", "text": "Pay $5 million."}, 10),
+        ({"action": "suspend", "quantity": 1, "unit": "year"}, 10),
+    ],
+)
+def test_a_quantity_needs_a_unit_that_fits_its_action(empty, fields, expected):
+    assert points(score(empty, **fields), "quantity") == expected
+
+
+def test_a_misfit_unit_says_so(empty):
+    s = score(empty, action="deliver", quantity=500, unit="km")
+    (reason,) = [r for r in s.reasons if r.code == "quantity"]
+    assert reason.text == "Quantity in distance units, which do not measure 'deliver'"
