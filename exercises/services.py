@@ -422,7 +422,7 @@ def _store_offer(exercise, current, participant, recipients, commitments, client
     offer.recipients.set(recipients)
     parties = [team.key, *(r.key for r in recipients)]
     rows = [dict(row, position=i) for i, row in enumerate(commitments, start=1)]
-    result = scoring.score(exercise, str(number), rows, parties)
+    result = scoring.score(exercise, str(number), rows, parties, round_number=current.number, proposer=team.key)
     by_id = {c.id: c for c in result.commitments}
     Commitment.objects.bulk_create(
         Commitment(

@@ -168,7 +168,14 @@ def minimal() -> dict:
             {"key": "Japan", "name": "Japan", "optional": True, "brief": "Watch."},
         ],
         "catalogue": [
-            {"key": "freeze", "title": "Freeze", "by": ["DPRK"], "to": ["USA"], "values": {"USA": 8, "DPRK": -6}},
+            {
+                "key": "freeze",
+                "title": "Freeze",
+                "by": ["DPRK"],
+                "to": ["USA"],
+                "values": {"USA": 8, "DPRK": -6},
+                "fields": {"action": "freeze", "site": "Yongbyon"},
+            },
             {"key": "relief", "title": "Relief", "by": ["USA"], "values": {"USA": -5, "DPRK": 7}},
         ],
         "injects": [{"key": "test", "title": "A test", "text": "A missile flies.", "tension": 10}],
@@ -189,6 +196,30 @@ def test_minimal_scenario_is_normalised(tmp_path):
     assert snapshot["injects"][0]["round"] is None
     assert snapshot["defaults"] == {"rounds": 4, "round_minutes": 15, "initial_tension": 50}
     assert snapshot["scoring"] == {} and snapshot["summary"] == ""
+    # no calendar, gazetteer or verifiers: deadlines are not judged in game time, no place is known
+    assert (snapshot["calendar"], snapshot["places"], snapshot["verifiers"]) == ({}, [], [])
+    assert relief["actions"] == []
+
+
+def test_the_default_pack_declares_what_a_referee_recognises(summit):
+    assert summit["calendar"] == {"start": "2019-01-14", "round_days": 30, "horizon": "2020-12-31"}
+    places = {p["name"] for p in summit["places"]}
+    assert {"Yongbyon", "Punggye-ri", "Sohae", "Kaesong", "Joint Security Area"} <= places
+    verifiers = {v["name"]: v["kind"] for v in summit["verifiers"]}
+    assert verifiers["IAEA"] == verifiers["Neutral Nations Supervisory Commission"] == "third-party"
+    assert verifiers["inter-Korean joint military committee"] == "party"
+    for item in summit["catalogue"]:
+        assert item["actions"], item["key"]  # every item says how it is delivered
+
+
+def test_places_may_be_bare_names(tmp_path):
+    data = minimal()
+    data["places"] = ["Yongbyon", {"name": "Old Bridge", "aliases": ["the bridge"]}]
+    snapshot = validate_scenario(data, "x.yaml")
+    assert snapshot["places"] == [
+        {"name": "Yongbyon", "aliases": []},
+        {"name": "Old Bridge", "aliases": ["the bridge"]},
+    ]
 
 
 def test_default_value_fills_missing_teams(tmp_path):
@@ -300,6 +331,60 @@ BROKEN = [
     ("inject-tension-range", _set("injects.0.tension", 50), "injects[0].tension", "between -30 and 30, got 50"),
     ("inject-round-after-end", _set("injects.0.round", 9), "injects[0].round", "between 1 and 4, got 9"),
     ("inject-missing-text", _delete("injects.0.text"), "injects[0]", "missing required key 'text'"),
+    ("calendar-not-mapping", _set("calendar", "2019"), "calendar", "must be a mapping"),
+    (
+        "calendar-missing-horizon",
+        _set("calendar", {"start": "2019-01-14", "round_days": 30}),
+        "calendar",
+        "missing required key 'horizon'",
+    ),
+    (
+        "calendar-bad-date",
+        _set("calendar", {"start": "14/1/2019", "round_days": 30, "horizon": "2020-12-31"}),
+        "calendar.start",
+        "must be a date written YYYY-MM-DD, got '14/1/2019'",
+    ),
+    (
+        "calendar-horizon-first",
+        _set("calendar", {"start": "2019-01-14", "round_days": 30, "horizon": "2018-12-31"}),
+        "calendar.horizon",
+        "must be after calendar.start (2019-01-14)",
+    ),
+    (
+        "calendar-round-days",
+        _set("calendar", {"start": "2019-01-14", "round_days": 0, "horizon": "2020-12-31"}),
+        "calendar.round_days",
+        "between 1 and 3650, got 0",
+    ),
+    ("places-not-list", _set("places", "Yongbyon"), "places", "must be a list"),
+    (
+        "place-twice",
+        _set("places", ["Yongbyon", {"name": "Nyongbyon", "aliases": ["yongbyon"]}]),
+        "places[1]",
+        "'yongbyon' is already listed in places[0]",
+    ),
+    ("place-typo", _set("places", [{"name": "Yongbyon", "alias": ["x"]}]), "places[0].alias", "did you mean 'aliases'"),
+    (
+        "verifier-kind",
+        _set("verifiers", [{"name": "IAEA", "kind": "friendly"}]),
+        "verifiers[0].kind",
+        "must be one of third-party, party, got 'friendly'",
+    ),
+    ("verifier-bare-name", _set("verifiers", ["IAEA"]), "verifiers[0]", "must be a mapping"),
+    ("verifier-no-kind", _set("verifiers", [{"name": "IAEA"}]), "verifiers[0]", "missing required key 'kind'"),
+    ("actions-not-text", _set("catalogue.0.actions", ["freeze", 3]), "catalogue[0].actions[1]", "must be text"),
+    (
+        "prefill-not-an-action",
+        _set("catalogue.0.actions", ["dismantle"]),
+        "catalogue[0].fields.action",
+        "'freeze' is not one of the item's actions (dismantle)",
+    ),
+    (
+        "site-not-a-place",
+        _set("places", ["Punggye-ri"]),
+        "catalogue[0].fields.site",
+        "'Yongbyon' names no place listed under 'places'",
+    ),
     ("scoring-not-mapping", _set("scoring", ["weights"]), "scoring", "must be a mapping"),
     ("scoring-int-keys", _set("scoring", {"weights": {1: 2}}), "scoring.weights", "keys must be text"),
 ]

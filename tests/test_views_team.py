@@ -377,3 +377,64 @@ def test_a_removed_player_is_told_on_reload_poll_and_click(exercise, usa, usa_cl
 def test_a_player_never_seated_here_still_gets_404(exercise, usa, dprk, usa_client):
     roster.remove_participant(participant=dprk, actor="facilitator alice")
     assert usa_client.get(f"/play/{dprk.team_id}/").status_code == 404
+
+
+# --- a team sees its own values only ---------------------------------------------------------
+
+_FIGURES = re.compile(r"\b(?P<party>USA|DPRK|ROK|China|Japan|Russia) (?:gives|gets) \d")
+
+
+def _figures_of(text: str) -> set[str]:
+    return {m["party"] for m in _FIGURES.finditer(text)}
+
+
+def test_the_preview_shows_only_the_drafting_teams_values(exercise, usa, usa_client):
+    # The USA drafts relief for the DPRK and sends it to the DPRK and China: before this
+    # was fixed the balance reason read "(USA gives 0, gets 8; DPRK gives 6, gets 0; China ...)".
+    rows = [{"by": "DPRK", "to": ["USA"], "kind": "yongbyon-freeze", "action": "freeze", "object": "plutonium"}]
+    response = usa_client.post(
+        f"/play/{usa.team_id}/preview/", offer_post(rows, recipients=("DPRK", "China")), HTTP_HX_REQUEST="true"
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "USA gives 0 and gets 8" in text  # its own figures stay
+    assert _figures_of(text) == {"USA"}
+    assert "DPRK gives more than it gets" in text  # the others only in words
+
+
+def test_looping_over_the_catalogue_reveals_no_other_teams_value_table(exercise, usa, usa_client):
+    for item in exercise.scenario["catalogue"]:
+        giver = item["by"][0] if item["by"] else "USA"
+        rows = [{"by": giver, "to": [k for k in ("DPRK", "China") if k != giver] or ["ROK"], "kind": item["key"]}]
+        response = usa_client.post(
+            f"/play/{usa.team_id}/preview/", offer_post(rows, recipients=("DPRK", "China")), HTTP_HX_REQUEST="true"
+        )
+        assert _figures_of(response.content.decode()) <= {"USA"}, item["key"]
+
+
+def test_an_offers_page_shows_only_the_viewing_teams_values(exercise, usa, dprk, usa_client):
+    services.start_round(exercise=exercise, actor="test")
+    offer = factories.send_offer(dprk, [usa.team])
+    assert "DPRK gives" in str(offer.score_detail)  # the stored detail keeps every figure...
+    response = usa_client.get(f"/play/{usa.team_id}/offers/{offer.number}/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert _figures_of(text) == {"USA"}  # ...the USA reads its own only
+
+
+def test_the_preview_warns_when_a_catalogue_item_is_not_delivered_as_listed(exercise, usa, usa_client):
+    rows = [{"by": "USA", "to": ["DPRK"], "kind": "yongbyon-freeze", "action": "freeze", "object": "our paperwork"}]
+    response = usa_client.post(f"/play/{usa.team_id}/preview/", offer_post(rows, recipients=("DPRK",)),
+                               HTTP_HX_REQUEST="true")  # fmt: skip
+    text = response.content.decode()
+    assert 'data-testid="value-note"' in text
+    assert "Not counted as no. 2" in text and "DPRK delivers it, not USA" in text
+
+
+def test_the_preview_lists_hints_largest_gain_first(exercise, dprk, dprk_client):
+    response = dprk_client.post(
+        f"/play/{dprk.team_id}/preview/", offer_post(factories.vague_rows()), HTTP_HX_REQUEST="true"
+    )
+    text = response.content.decode()
+    gains = [int(s) + int(r or 0) for s, r in re.findall(r"S \+(\d+)</span>\s*(?:<span[^>]*>R \+(\d+))?", text)]
+    assert gains and gains == sorted(gains, reverse=True)

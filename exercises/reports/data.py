@@ -10,7 +10,6 @@ docs/report.md).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -473,16 +472,14 @@ def _offer_outcome(status: str, commitments: list[CommitmentRow]) -> str:
     return "agreed"
 
 
-_VALUE_FIGURES = re.compile(r"\s*\([^)]*\bgives\b[^)]*\)")
-
-
 def main_reasons(detail: dict, commitment_reasons: list[list[dict]], *, debrief: bool = False) -> list[str]:
     """Why the scores are what they are: the gap that cost specificity the most across the
     offer's commitments ("No verification (2 of 2 commitments)"), then the reciprocity
     reason that cost the most points.
 
-    In the debrief the balance reason loses its parenthesis ("USA gives 6, gets 8"):
-    those figures come from the teams' private value tables.
+    In the debrief the reasons lose every value figure ("USA gives 6 and gets 8" reads
+    "USA gets more than it gives"): those figures come from the teams' private value tables
+    (rules.redact_values, the same rule a team's own pages follow).
     """
     texts = []
     shortfall: dict[str, float] = defaultdict(float)
@@ -510,7 +507,7 @@ def main_reasons(detail: dict, commitment_reasons: list[list[dict]], *, debrief:
     if rec:
         r = max(rec, key=lambda r: (r.get("max_points") or 0) - (r.get("points") or 0))
         text = str(r.get("text", ""))
-        texts.append("R: " + (_VALUE_FIGURES.sub("", text) if debrief else text))
+        texts.append("R: " + (rules.redact_values(text, None) if debrief else text))
     return texts
 
 

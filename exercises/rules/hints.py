@@ -32,8 +32,10 @@ _QUANTITY_EXAMPLES = (
     (frozenset({"raise", "lift", "ease", "exempt", "waive"}), "25", "%"),
     (frozenset({"allow", "permit", "admit", "accept", "host", "inspect", "verify", "dispatch"}), "10", "inspectors"),
 )
-# How many catalogue items a balance hint tries (the ones the short party values most).
+# How many catalogue items a balance hint tries (the ones the short party values most), and
+# how many a free-text commitment is offered (the ones its receivers value most).
 BALANCE_CANDIDATES = 6
+PICK_CANDIDATES = 3
 
 
 def apply_edits(offer: Offer, edits: tuple[Edit, ...]) -> Offer:
@@ -97,16 +99,16 @@ def _commitment_candidates(offer, catalogue, c, facts, missing) -> Iterator[tupl
     fields = dict(item.fields) if item is not None else {}
     if item is not None and delivery_problem(c, item):
         yield from _delivery_candidate(c, item)
+    if item is None:
+        yield from _pick_candidates(offer, catalogue, c)
     if "vague" in missing:
         yield from _vague_candidate(c, catalogue)
     if "action" in missing:
         verb = (item.actions[0] if item is not None and item.actions else fields.get("action")) or "deliver"
         yield "spec.action", f"{_where(c, _L['action'])}: a concrete deed, e.g. “{verb}”", (Edit(c.id, "action", verb),)
     if "object" in missing:
-        example = fields.get("object") or "the items covered"
-        text = f"{_where(c, _L['object'])}: say exactly what is covered" + (
-            f", e.g. “{example}”" if "object" in fields else ""
-        )
+        example = fields.get("object") or "the named facilities"
+        text = f"{_where(c, _L['object'])}: say exactly what is covered, e.g. “{example}”"
         yield "spec.object", text, (Edit(c.id, "object", example),)
     if "quantity" in missing:
         number, unit = _quantity_example(facts.lemma, c)
@@ -150,6 +152,23 @@ def _delivery_candidate(c: Commitment, item) -> Iterator[tuple[str, str, tuple[E
         verb = item.actions[0]
         text = f"{_where(c, _L['action'])}: “{verb}”, how {title} is delivered; otherwise it counts as free text"
         yield "value", text, (Edit(c.id, "action", verb),)
+
+
+def _pick_candidates(offer, catalogue, c: Commitment) -> Iterator[tuple[str, str, tuple[Edit, ...]]]:
+    """Free text: the catalogue items its giver can deliver, the ones its receivers value most
+    first, picked as the composer does it (the item's fields fill the empty ones)."""
+    used = {d.kind for d in offer.commitments if d.kind}
+    options = [
+        (sum(item.value(p) for p in c.to), item)
+        for item in catalogue.items
+        if item.key not in used and (not item.by or c.by in item.by)
+    ]
+    options.sort(key=lambda t: -t[0])
+    for _, item in options[:PICK_CANDIDATES]:
+        fills = tuple(Edit(c.id, name, value) for name, value in item.fields if not getattr(c, name, None))
+        title = f"no. {item.number or '?'} “{item.title or item.key}”"
+        text = f"{_where(c, _L['kind'])}: pick {title}, which {c.by} can deliver; its fields fill in"
+        yield "spec.kind", text, (Edit(c.id, "kind", item.key), *fills)
 
 
 def _vague_candidate(c: Commitment, catalogue: Catalogue) -> Iterator[tuple[str, str, tuple[Edit, ...]]]:

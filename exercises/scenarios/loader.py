@@ -423,8 +423,8 @@ def _defaults(check: _Checker, raw: Any) -> dict:
 
 def _calendar(check: _Checker, raw: Any) -> dict:
     """In-game time: the date round 1 opens, days per round, the last date a deadline may name."""
-    if raw is None or not check.mapping(raw, "calendar"):
-        return {}
+    if raw is None or raw == {} or not check.mapping(raw, "calendar"):
+        return {}  # no calendar: deadlines are not judged against in-game time
     check.keys(raw, CALENDAR_KEYS, CALENDAR_KEYS, "calendar")
     start = _iso_date(check, raw.get("start"), "calendar.start")
     horizon = _iso_date(check, raw.get("horizon"), "calendar.horizon")

@@ -373,11 +373,18 @@ def offer_preview(request, participant):
     rows = _lenient_rows(_raw_rows(formset))
     # The preview a page asks for as it loads (a counter, a kept draft) is not typing.
     access.mark_seen(participant, drafting=request.POST.get("on_load") != "1")
-    result = None
+    result = hints = None
     if rows:
+        team = participant.team.key
         recipients = request.POST.getlist("recipients")
-        result = scoring.score(exercise, "draft", rows, [participant.team.key, *recipients])
-    return render(request, "exercises/team_room.html#score_panel", {"result": result, "exercise": exercise})
+        current = exercise.current_round()
+        scored = scoring.score(
+            exercise, "draft", rows, [team, *recipients], round_number=current.number if current else 1, proposer=team
+        )
+        result = scoring.visible_detail(scored.to_dict(), team)
+        hints = scoring.hint_rows(result)
+    context = {"result": result, "hints": hints, "exercise": exercise}
+    return render(request, "exercises/team_room.html#score_panel", context)
 
 
 @require_POST
@@ -495,6 +502,7 @@ def offer_detail(request, participant, number: int):
     parent = _visible_offers(participant).filter(pk=offer.parent_id).first() if offer.parent_id else None
     context = {
         "offer": offer,
+        "detail": scoring.visible_detail(offer.score_detail, participant.team.key),
         "diff": offer_diff.diff_offers(offer_diff.offer_terms(parent), offer_diff.offer_terms(offer))
         if parent
         else None,
