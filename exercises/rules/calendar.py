@@ -14,7 +14,7 @@ a scenario), any well-formed deadline is credited: nothing tells past from futur
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -78,7 +78,8 @@ def _due(tag: str) -> tuple[str, int, int]:
     return kind, int(number), int(tier)
 
 
-def judge_deadline(tags: Iterable[str], calendar: Calendar | None, round_number: int) -> DeadlineCredit:
+@lru_cache(maxsize=8192)
+def judge_deadline(tags: tuple[str, ...], calendar: Calendar | None, round_number: int) -> DeadlineCredit:
     """The tier of the best deadline fact that falls inside the calendar.
 
     Absolute facts (a date, a year, round N) must fall after the current round's

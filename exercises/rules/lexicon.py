@@ -973,7 +973,7 @@ def _info(label: str, tags: tuple[str, ...]) -> tuple:
     verb = next((t for t in tags if t.startswith("verb:")), None)
     lemma = next((t[len(LEMMA) :] for t in tags if t.startswith(LEMMA)), None)
     dues = tuple(t for t in tags if t.startswith(DUE))
-    return label, frozenset(tags), verb, lemma, VAGUE in tags, UNDEFINED in tags, dues
+    return label, frozenset(tags), verb, lemma, VAGUE in tags, UNDEFINED in tags, dues, MAYBE_NO_OBJECT in tags
 
 
 class Lexicon:
@@ -1234,8 +1234,11 @@ def _written_date(m: re.Match) -> str | None:
     return _date_tag(int(year) if year else None, MONTH_NUMBERS[m.group("dmy_month")], day)
 
 
-def numeric_markers(s: str, found: set[str], *, deadline_field: bool, quantity_field: bool) -> None:
-    """Add deadline facts (``due:...``), DURATION, QUANTITY and ``unit:<class>`` tags for the numbers in ``s``."""
+def numeric_markers(
+    s: str, found: set[str], dues: list[str], units: set[str], *, deadline_field: bool, quantity_field: bool
+) -> None:
+    """Read the numbers in ``s``: deadline facts (``due:...``) go to ``dues``, unit classes
+    ("mass", "count", "?" when not a unit) to ``units``, DURATION and QUANTITY to ``found``."""
     end = 0
     for n in NUMBER_RE.finditer(s):
         p = n.start()
@@ -1253,48 +1256,48 @@ def numeric_markers(s: str, found: set[str], *, deadline_field: bool, quantity_f
         if before in "$\u20ac\u00a3\u00a5\u20a9":
             if quantity_field:
                 found.add(QUANTITY)
-                found.add(UNIT + "money")
+                units.add("money")
         elif group in ("iso", "slash", "dmy"):
             if deadline_field or _temporal(words, k):
                 tag = _written_date(m)
                 if tag:
-                    found.add(tag)
+                    dues.append(tag)
         elif group == "time":
             number = int(n.group())
             unit = m.group("time_unit")
             if m.group("after") or last in WITHIN_WORDS:
-                found.add(due_tag(*_time_fact(number, unit), TIER_DATE))
+                dues.append(due_tag(*_time_fact(number, unit), TIER_DATE))
             elif last == "for" or (k >= 3 and words[-3] == "for" and words[-2] == "at" and last == "least"):
                 found.add(DURATION)
             elif m.group("dash") == "-" and not m.group("plural"):
                 found.add(DURATION)  # "a 10-year moratorium"
             elif quantity_field:
                 found.add(QUANTITY)
-                found.add(UNIT + "time")
+                units.add("time")
         elif last in ("round", "turn"):
-            found.add(due_tag("round", int(n.group()), TIER_DATE))
+            dues.append(due_tag("round", int(n.group()), TIER_DATE))
         elif last.rstrip(".") in MONTHS:
             # "November 1, 2018" (a date) or "November 2018" (a month)
             if deadline_field or _temporal(words, k - 1):
                 month = MONTH_NUMBERS[last.rstrip(".")]
                 if group == "year":
-                    found.add(due_tag("date", _month_end(int(n.group()), month), TIER_YEAR))
+                    dues.append(due_tag("date", _month_end(int(n.group()), month), TIER_YEAR))
                 else:
                     year = _YEAR_AFTER.match(s, n.end())
                     if year is not None:
                         end = year.end()
                     tag = _date_tag(int(year.group(1)) if year else None, month, int(n.group()))
                     if tag:
-                        found.add(tag)
+                        dues.append(tag)
         elif group == "year":
             if last in YEAR_WORDS or deadline_field or _temporal(words, k):
-                found.add(due_tag("year", int(n.group()), TIER_YEAR))
+                dues.append(due_tag("year", int(n.group()), TIER_YEAR))
         elif group == "qty" and quantity_field:
             unit = m.group("unit")
             head = unit.split("-", 1)[0].split("/", 1)[0]
             if head not in NOT_UNITS:
                 found.add(QUANTITY)
-                found.add(UNIT + (unit_class(s[m.start("unit") : m.start("unit") + 60]) or "?"))
+                units.add(unit_class(s[m.start("unit") : m.start("unit") + 60]) or "?")
 
 
 DIGIT_RE = re.compile(r"\d")

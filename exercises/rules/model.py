@@ -283,16 +283,14 @@ class Catalogue:
     places: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, aliases)
     verifiers: tuple[tuple[str, tuple[str, ...], str], ...] = ()  # (name, aliases, kind)
     _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # The generic lexicon plus this scenario's places and verifiers, compiled once per set
+    # of names (Lexicon.for_scenario) and looked up once per catalogue: scoring reads it a lot.
+    lexicon: Lexicon = field(default=GENERIC, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._index.update((item.key, item) for item in self.items)
-
-    @property
-    def lexicon(self) -> Lexicon:
-        """The generic lexicon plus this scenario's places and verifiers (compiled once per set)."""
-        if not self.places and not self.verifiers:
-            return GENERIC
-        return Lexicon.for_scenario(self.places, self.verifiers)
+        if self.places or self.verifiers:
+            object.__setattr__(self, "lexicon", Lexicon.for_scenario(self.places, self.verifiers))
 
     @classmethod
     def empty(cls, config: RulesConfig = DEFAULT_CONFIG) -> Catalogue:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import lexicon as lx
-from .calendar import judge_deadline
+from .calendar import DeadlineCredit, judge_deadline
 from .model import FIELD_LABELS, Catalogue, Commitment, CommitmentScore, Improvement, Offer, Reason
 from .values import commitment_value, value_note
 
@@ -24,9 +24,10 @@ _QUANTITY_FIELDS = frozenset({"action", "object", "quantity", "unit", "text"})
 _FIELDS = ("action", "text", "object", "quantity", "unit", "site", "deadline", "verification", "duration")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CommitmentFacts:
-    """What reciprocity and the hints need to know about a scored commitment."""
+    """What reciprocity and the hints need to know about a scored commitment (read only;
+    not frozen because it is built for every commitment scored, and frozen is slower)."""
 
     score: CommitmentScore
     verification: float  # verification points earned (0..15 by default)
@@ -39,6 +40,8 @@ class CommitmentFacts:
     dated: bool = False  # a deadline inside the game: a date, a delay or a year
     verified: bool = False  # verification with access (verification_joint points or more)
 
+
+_NO_DEADLINE = DeadlineCredit(0)
 
 # Scans of one field, by (field name, text), kept in the lexicon's ``field_cache``.
 # The same texts come back all the time (the composer rescores unchanged fields on
@@ -55,7 +58,8 @@ def _scan_field(lexicon: lx.Lexicon, name: str, s: str) -> tuple:
     verb = lemma = None
     vague: dict[str, None] = {}
     undefined = False
-    facts = False  # a deadline phrase or a number: then look for deadline facts and units
+    dues: list[str] = []
+    units: set[str] = set()
     for m in lexicon.phrase_re.finditer(s):
         text = m.group()
         info = raw_info.get(text)
@@ -63,28 +67,25 @@ def _scan_field(lexicon: lx.Lexicon, name: str, s: str) -> tuple:
             info = lexicon.info.get(lx.normalise(text))
             if info is None:
                 continue
-        label, etags, e_verb, e_lemma, is_vague, is_undefined, e_dues = info
+        label, etags, e_verb, e_lemma, is_vague, is_undefined, e_dues, scope = info
         found |= etags
         if verb is None and e_verb is not None:
             verb, lemma = e_verb, e_lemma
         if is_vague:
             vague[label] = None
-        if is_undefined:
-            undefined = True
-            if is_vague:
+            if is_undefined:
+                undefined = True
                 found.add("undefined-vague:" + label)
+        elif is_undefined:
+            undefined = True
         if e_dues:
-            facts = True
-        elif lx.MAYBE_NO_OBJECT in etags and lx.no_object_after(s, text, m.end()):
+            dues.extend(e_dues)
+        elif scope and lx.no_object_after(s, text, m.end()):
             vague[lx.NO_OBJECT_LABEL] = None
     if lx.DIGIT_RE.search(s) is not None:
-        facts = True
-        lx.numeric_markers(s, found, deadline_field=name == "deadline", quantity_field=name in _QUANTITY_FIELDS)
-    dues: tuple[str, ...] = ()
-    units: frozenset[str] = frozenset()
-    if facts:
-        dues = tuple(t for t in found if t[:4] == lx.DUE)
-        units = frozenset(t[5:] for t in found if t[:5] == lx.UNIT)
+        lx.numeric_markers(
+            s, found, dues, units, deadline_field=name == "deadline", quantity_field=name in _QUANTITY_FIELDS
+        )
     deadline = 0.0
     if lx.DEADLINE_VAGUE in found:
         deadline = lx.TIER_VAGUE
@@ -93,7 +94,7 @@ def _scan_field(lexicon: lx.Lexicon, name: str, s: str) -> tuple:
     verification = _verification_tier(found, name == "verification")
     if name == "verification" and verification == 0:
         verification = 1  # written, but names no verifier the rules know
-    return frozenset(found), verb, lemma, tuple(vague), undefined, deadline, verification, dues, units
+    return frozenset(found), verb, lemma, tuple(vague), undefined, deadline, verification, tuple(dues), frozenset(units)
 
 
 class _Scan:
@@ -152,7 +153,7 @@ def _scan(c: Commitment, lexicon: lx.Lexicon) -> _Scan:
     out.undefined = undefined
     out.deadline = deadline
     out.verification = verification
-    out.dues = dues
+    out.dues = tuple(dues)
     out.units = units
     return out
 
@@ -316,7 +317,9 @@ def analyse_commitment(c: Commitment, catalogue: Catalogue, round_number: int = 
     by = c.by or ""
     if by and by.strip().lower() not in lx.VAGUE_ACTORS:
         total += cfg.actor
-        reasons.append(book.reason(("actor", by), "actor", f"Actor named: {by}", cfg.actor, cfg.actor))
+        reason = book.dynamic.get(("actor", by)) or book.reason(("actor", by), "actor", f"Actor named: {by}",
+                                                                  cfg.actor, cfg.actor)  # fmt: skip
+        reasons.append(reason)
     else:
         pts, reason, miss = entries[("actor", False)]
         reasons.append(reason)
@@ -340,7 +343,7 @@ def analyse_commitment(c: Commitment, catalogue: Catalogue, round_number: int = 
         defined_variant = "clean"
     else:
         defined_variant = "undefined" if scan.undefined else None
-    credit = judge_deadline(scan.dues, catalogue.calendar, round_number or 1)
+    credit = judge_deadline(scan.dues, catalogue.calendar, round_number or 1) if scan.dues else _NO_DEADLINE
     if credit.tier:
         deadline_variant: object = max(credit.tier, scan.deadline)
     elif credit.problem:
@@ -348,36 +351,25 @@ def analyse_commitment(c: Commitment, catalogue: Catalogue, round_number: int = 
     else:
         deadline_variant = scan.deadline
 
-    ver_pts = 0.0
-    for key in (
-        ("action", verb),
-        ("object", object_variant),
-        ("quantity", quantity_variant),
-        ("site", site_variant),
-        ("deadline", deadline_variant),
-        ("verification", scan.verification),
-        ("trigger", trigger_variant),
-        ("duration", duration_variant),
-        ("defined_terms", defined_variant),
+    quantity = entries[("quantity", quantity_variant)] if quantity_variant != "misfit" else _misfit(book, unit, scan)
+    deadline = entries[("deadline", deadline_variant)] if deadline_variant != "out" else _outside(book, credit)
+    verification = entries[("verification", scan.verification)]
+    ver_pts = verification[0]
+    for pts, reason, miss in (
+        entries[("action", verb)],
+        entries[("object", object_variant)],
+        quantity,
+        entries[("site", site_variant)],
+        deadline,
+        verification,
+        entries[("trigger", trigger_variant)],
+        entries[("duration", duration_variant)],
+        entries[("defined_terms", defined_variant)],
     ):
-        if key == ("quantity", "misfit"):
-            pts = cfg.quantity_without_unit
-            text = f"Quantity in {unit} units, which do not measure '{scan.lemma}'"
-            reason = book.reason(("quantity", unit, scan.lemma), "quantity", text, pts, cfg.quantity_with_unit)
-            miss = ("quantity", _HINTS["quantity"], cfg.quantity_with_unit - pts, None)
-        elif key == ("deadline", "out"):
-            pts = 0.0
-            text = f"Deadline outside the game: {credit.problem}"
-            reason = book.reason(("deadline", credit.problem), "deadline", text, 0.0, cfg.deadline_date)
-            miss = ("deadline", _HINTS["deadline"], cfg.deadline_date, None)
-        else:
-            pts, reason, miss = entries[key]
         total += pts
         reasons.append(reason)
         if miss is not None:
             missed.append(miss)
-        if key[0] == "verification":
-            ver_pts = pts
 
     # vague terms: -5 each, at most -25 (DIMI)
     labels = [label for label in scan.vague if not (defined and "undefined-vague:" + label in every)]
@@ -417,6 +409,24 @@ def analyse_commitment(c: Commitment, catalogue: Catalogue, round_number: int = 
         dated=deadline_variant in (2, 3),
         verified=ver_pts >= cfg.verification_joint,
     )
+
+
+def _misfit(book: _Book, unit: str, scan: _Scan) -> tuple:
+    """The quantity entry when the unit does not measure the action."""
+    cfg = book.cfg
+    text = f"Quantity in {unit} units, which do not measure '{scan.lemma}'"
+    reason = book.reason(("quantity", unit, scan.lemma), "quantity", text, cfg.quantity_without_unit,
+                         cfg.quantity_with_unit)  # fmt: skip
+    return cfg.quantity_without_unit, reason, ("quantity", _HINTS["quantity"], cfg.quantity_with_unit -
+                                               cfg.quantity_without_unit, None)  # fmt: skip
+
+
+def _outside(book: _Book, credit: DeadlineCredit) -> tuple:
+    """The deadline entry when the deadline falls outside the game."""
+    cfg = book.cfg
+    text = f"Deadline outside the game: {credit.problem}"
+    reason = book.reason(("deadline", credit.problem), "deadline", text, 0.0, cfg.deadline_date)
+    return 0.0, reason, ("deadline", _HINTS["deadline"], cfg.deadline_date, None)
 
 
 def _by_gain(i: Improvement) -> float:

@@ -46,13 +46,17 @@ def action_matches(actions: tuple[str, ...], written: str | None) -> bool:
 
 def delivery_problem(c: Commitment, item: CatalogueItem) -> str:
     """Why ``c`` is not the delivery of ``item`` ("" when it is)."""
-    if item.by and c.by not in item.by:
-        return f"{_names(item.by)} {'delivers' if len(item.by) == 1 else 'deliver'} it, not {c.by}"
-    written = c.action if c.action else c.text
-    if not action_matches(item.actions, written):
-        verbs = ", ".join(f"“{a}”" for a in item.actions)
-        if c.action:
-            return f"it is delivered by {verbs}, and the action “{c.action}” is none of them"
+    return _problem(item.by, item.actions, c.by, c.action, None if c.action else c.text)
+
+
+@lru_cache(maxsize=8192)
+def _problem(givers: tuple[str, ...], actions: tuple[str, ...], by: str, action: str | None, text: str | None) -> str:
+    if givers and by not in givers:
+        return f"{_names(givers)} {'delivers' if len(givers) == 1 else 'deliver'} it, not {by}"
+    if not action_matches(actions, action or text):
+        verbs = ", ".join(f"“{a}”" for a in actions)
+        if action:
+            return f"it is delivered by {verbs}, and the action “{action}” is none of them"
         return f"it is delivered by {verbs}, and the commitment names none of them"
     return ""
 
