@@ -49,10 +49,6 @@ class Calendar:
         """The last in-game day of round ``round_number``."""
         return self.start + datetime.timedelta(days=self.round_days * round_number - 1)
 
-    def last_round(self) -> int:
-        """The last round that ends on or before the horizon."""
-        return max((self.horizon - self.start).days // self.round_days, 0)
-
 
 def _date(value: Any) -> datetime.date:
     if isinstance(value, datetime.date):

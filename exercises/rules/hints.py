@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 
 from . import lexicon as lx
 from .calendar import suggested_deadline
-from .model import FIELD_LABELS, Catalogue, Commitment, Edit, Improvement, Offer
+from .model import FIELD_LABELS, TEXT_FIELDS, Catalogue, Commitment, Edit, Improvement, Offer
 from .privacy import ledger_phrase
 from .values import booked_item, commitment_value, delivery_problem
 
@@ -173,7 +173,7 @@ def _pick_candidates(offer, catalogue, c: Commitment) -> Iterator[tuple[str, str
 
 def _vague_candidate(c: Commitment, catalogue: Catalogue) -> Iterator[tuple[str, str, tuple[Edit, ...]]]:
     edits, words, where = [], {}, []
-    for name in lx.TEXT_FIELDS_WITH_WORDS:
+    for name in TEXT_FIELDS:
         raw = getattr(c, name)
         if not isinstance(raw, str) or not raw:
             continue
@@ -349,7 +349,7 @@ def _balance_candidates(offer, catalogue, base, evaluate) -> Iterator[tuple[str,
 
 def _catalogue_step(new_id, item, giver, receiver, offer, catalogue) -> Commitment | None:
     """The item as the composer pre-fills it, given by ``giver`` to ``receiver``."""
-    fields = {k: v for k, v in item.fields if k in lx.TEXT_FIELDS_WITH_WORDS}
+    fields = {k: v for k, v in item.fields if k in TEXT_FIELDS}
     step = Commitment(id=new_id, by=giver, to=(receiver,), kind=item.key, **fields)
     if not step.deadline:
         step = dataclasses.replace(step, deadline=suggested_deadline(catalogue.calendar, offer.round or 1))

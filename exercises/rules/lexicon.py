@@ -53,7 +53,6 @@ DEFINITION = "definition"
 SITE = "site"  # a place of the scenario's gazetteer
 OBJECT = "object"
 QUANTITY = "quantity"
-UNIT = "unit:"  # prefix: the class of a number's unit ("unit:mass"), "unit:?" when unknown
 
 # Deadline tiers (points in SpecificityPoints): a date 3, a year 2, written but unreadable 1.5, vague 1.
 TIER_DATE, TIER_YEAR, TIER_VAGUE = 3, 2, 1
@@ -1388,17 +1387,6 @@ ACTION_UNITS = {verb: classes for classes, verbs in _ACTION_GROUPS.items() for v
 
 
 # Taking vague words out (for hints) -----------------------------------------------
-TEXT_FIELDS_WITH_WORDS = (
-    "action",
-    "object",
-    "quantity",
-    "unit",
-    "site",
-    "deadline",
-    "verification",
-    "duration",
-    "text",
-)
 _LEFTOVER_RE = re.compile(r"\s+([,.;:])|([,;:])(?=\s*[,.;:]|\s*$)|^\s*[,.;:]\s*")
 
 
