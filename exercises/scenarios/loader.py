@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from exercises.documents import Bounds, DocumentError, check_tree, check_yaml_events
+from exercises.scenarios import referee
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 DEFAULT_SCENARIO_KEY = "second-summit-2019"
@@ -67,11 +68,6 @@ ITEM_KEYS = (
     "conflicts",
     "fields",
 )
-CALENDAR_KEYS = ("start", "round_days", "horizon")
-PLACE_KEYS = ("name", "aliases")
-VERIFIER_KEYS = ("name", "aliases", "kind")
-VERIFIER_KINDS = ("third-party", "party")
-ROUND_DAYS_RANGE = (1, 3650)
 FIELD_KEYS = (
     "action",
     "object",
@@ -260,6 +256,10 @@ class _Checker:
     def fail(self, place: str, message: str) -> None:
         self.errors.append(ScenarioError(self.file, place, message))
 
+    @staticmethod
+    def show(value: Any) -> str:
+        return _show(value)
+
     def raise_if_failed(self) -> None:
         if self.errors:
             first = self.errors[0]
@@ -394,14 +394,14 @@ def validate_scenario(data: Any, file: str = "<scenario>") -> dict:
         "situation": check.text(data.get("situation"), "situation"),
         "values_note": check.text(data.get("values_note", ""), "values_note", blank_ok=True),
         "defaults": _defaults(check, data.get("defaults", {})),
-        "calendar": _calendar(check, data.get("calendar")),
-        "places": _names(check, data.get("places"), "places", PLACE_KEYS),
-        "verifiers": _names(check, data.get("verifiers"), "verifiers", VERIFIER_KEYS),
+        "calendar": referee.calendar(check, data.get("calendar")),
+        "places": referee.names(check, data.get("places"), "places", referee.PLACE_KEYS),
+        "verifiers": referee.names(check, data.get("verifiers"), "verifiers", referee.VERIFIER_KEYS),
     }
     snapshot["teams"] = _teams(check, data.get("teams"))
     team_keys = [team["key"] for team in snapshot["teams"] if team["key"]]
     snapshot["catalogue"] = _catalogue(check, data.get("catalogue"), team_keys)
-    _check_delivery(check, snapshot)
+    referee.check_delivery(check, snapshot)
     snapshot["injects"] = _injects(check, data.get("injects", []), snapshot["defaults"])
     snapshot["scoring"] = _scoring(check, data.get("scoring", {}))
     check.raise_if_failed()
@@ -419,98 +419,6 @@ def _defaults(check: _Checker, raw: Any) -> dict:
             value = check.number(raw[name], f"defaults.{name}", low, high, integer=integer)
             result[name] = value if value is not None else DEFAULTS[name]
     return result
-
-
-def _calendar(check: _Checker, raw: Any) -> dict:
-    """In-game time: the date round 1 opens, days per round, the last date a deadline may name."""
-    if raw is None or raw == {} or not check.mapping(raw, "calendar"):
-        return {}  # no calendar: deadlines are not judged against in-game time
-    check.keys(raw, CALENDAR_KEYS, CALENDAR_KEYS, "calendar")
-    start = _iso_date(check, raw.get("start"), "calendar.start")
-    horizon = _iso_date(check, raw.get("horizon"), "calendar.horizon")
-    round_days = check.number(raw.get("round_days"), "calendar.round_days", *ROUND_DAYS_RANGE, integer=True)
-    if start and horizon and horizon <= start:
-        check.fail("calendar.horizon", f"must be after calendar.start ({start}), got {horizon}")
-    if not (start and horizon and round_days):
-        return {}
-    return {"start": start, "round_days": round_days, "horizon": horizon}
-
-
-def _iso_date(check: _Checker, value: Any, place: str) -> str:
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            pass
-    check.fail(place, f"must be a date written YYYY-MM-DD, got {_show(value)}")
-    return ""
-
-
-def _names(check: _Checker, raw: Any, section: str, keys: tuple[str, ...]) -> list[dict]:
-    """``places`` or ``verifiers``: entries with a name and aliases (a place may be a bare name)."""
-    if raw is None:
-        return []
-    entries = _section_list(check, raw, section, minimum=0)
-    result: list[dict] = []
-    seen: dict[str, str] = {}
-    for index, entry in enumerate(entries):
-        place = f"{section}[{index}]"
-        if isinstance(entry, str) and "kind" not in keys:
-            entry = {"name": entry}
-        if not check.mapping(entry, place):
-            continue
-        check.keys(entry, keys, ("name", "kind") if "kind" in keys else ("name",), place)
-        item = {
-            "name": check.text(entry.get("name"), f"{place}.name"),
-            "aliases": check.str_list(entry.get("aliases", []), f"{place}.aliases", check.text),
-        }
-        if "kind" in keys:
-            kind = entry.get("kind")
-            if kind not in VERIFIER_KINDS:
-                check.fail(f"{place}.kind", f"must be one of {', '.join(VERIFIER_KINDS)}, got {_show(kind)}")
-            item["kind"] = kind if kind in VERIFIER_KINDS else "third-party"
-        for written in [item["name"], *item["aliases"]]:
-            folded = " ".join(written.lower().split())
-            if folded and folded in seen:
-                check.fail(place, f"{written!r} is already listed in {seen[folded]}")
-            seen[folded] = place
-        result.append(item)
-    return result
-
-
-def _check_delivery(check: _Checker, snapshot: dict) -> None:
-    """A pre-filled commitment must book its own item, and name places the scenario knows.
-
-    Asks the rules engine (as for ``scoring``), so the pack and the scorer agree.
-    """
-    from exercises.rules.lexicon import SITE, Lexicon
-    from exercises.rules.values import action_matches
-
-    places = tuple((p["name"], tuple(p["aliases"])) for p in snapshot["places"] if p["name"])
-    lexicon = Lexicon.for_scenario(places) if places else None
-    for index, item in enumerate(snapshot["catalogue"]):
-        action = item["fields"].get("action")
-        if item["actions"] and action and not action_matches(tuple(item["actions"]), action):
-            check.fail(
-                f"catalogue[{index}].fields.action",
-                f"{action!r} is not one of the item's actions ({', '.join(item['actions'])}), "
-                "so a commitment pre-filled from it would not count as the item",
-            )
-        site = item["fields"].get("site")
-        if lexicon is not None and site and not _names_place(lexicon, site, SITE):
-            check.fail(f"catalogue[{index}].fields.site", f"{site!r} names no place listed under 'places'")
-
-
-def _names_place(lexicon: Any, text: str, tag: str) -> bool:
-    from exercises.rules.lexicon import lower, normalise
-
-    for m in lexicon.phrase_re.finditer(lower(text)):
-        entry = lexicon.raw.get(m.group()) or lexicon.entries.get(normalise(m.group()))
-        if entry is not None and tag in entry[1]:
-            return True
-    return False
 
 
 def _section_list(check: _Checker, raw: Any, place: str, *, minimum: int) -> list:
