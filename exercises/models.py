@@ -207,7 +207,10 @@ class Round(models.Model):
     paused_remaining = models.DurationField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     tension_before = models.FloatField(null=True, blank=True)
+    # After everything settled in this round, the final reckoning included.
     tension_after = models.FloatField(null=True, blank=True)
+    # Set only on the round the final reckoning settled in: the tension at the round's own close.
+    reckoning_from = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -329,6 +332,8 @@ class Response(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="responses")
     participant = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Why, in a sentence the proposer can read (a bot's answer carries one; never a value).
+    note = models.TextField(blank=True)
     counter_offer = models.ForeignKey(Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -350,6 +355,10 @@ class Commitment(models.Model):
         KEPT = "kept", "Kept"
         BROKEN = "broken", "Broken"
         VOID = "void", "Not agreed"
+        # Linked steps (rules/ledger.py): a step whose condition was broken is never owed,
+        # and a snap-back step is taken back when the other side breaks a later step.
+        VOIDED = "voided", "Void (condition broken)"
+        WITHDRAWN = "withdrawn", "Withdrawn (snap-back)"
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="commitments")
     position = models.PositiveSmallIntegerField()  # 1-based, the id other commitments refer to
@@ -378,6 +387,14 @@ class Commitment(models.Model):
     draw = models.FloatField(null=True, blank=True)
     overridden = models.BooleanField(default=False)
     override_reason = models.TextField(blank=True)
+    # The broken step that voided this one (its condition) or withdrew it (snap-back).
+    breach_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A kept snap-back step stops counting from the round it was withdrawn in.
+    withdrawn_in = models.ForeignKey(Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Resolved in the final reckoning, when the exercise ended, not at a round's close.
+    settled_at_end = models.BooleanField(default=False)
+    # The umpire's "value this step": {party: value}, beats the catalogue and the free-text default.
+    umpire_value = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["offer_id", "position"]
@@ -547,6 +564,10 @@ class Event(models.Model):
         AGREEMENT_REACHED = "agreement_reached", "Agreement reached"
         COMMITMENT_RESOLVED = "commitment_resolved", "Commitment resolved"
         COMMITMENT_OVERRIDDEN = "commitment_overridden", "Resolution overridden"
+        COMMITMENT_VOIDED = "commitment_voided", "Commitment void (condition broken)"
+        COMMITMENT_WITHDRAWN = "commitment_withdrawn", "Commitment withdrawn (snap-back)"
+        COMMITMENT_VALUED = "commitment_valued", "Step valued by the umpire"
+        FINAL_RECKONING = "final_reckoning", "Final reckoning"
         CONFLICT_FLAGGED = "conflict_flagged", "Conflicting commitments"
         TENSION_CHANGED = "tension_changed", "Tension changed"
         SCORES_UPDATED = "scores_updated", "Scores updated"

@@ -520,9 +520,11 @@ def _flag_conflicts(exercise, current: Round, team: Team, participant: Participa
         )
 
 
-def respond(*, offer: Offer, participant: Participant, accept: bool) -> Offer:
-    """Accept or reject an offer addressed to the participant's team."""
+def respond(*, offer: Offer, participant: Participant, accept: bool, note: str = "") -> Offer:
+    """Accept or reject an offer addressed to the participant's team; ``note`` says why (bots do)."""
     team = participant.team
+    note = note.strip()
+    check_length(note, "The note")
     with transaction.atomic():
         exercise = _locked_exercise(offer.exercise_id)
         _check_seated(participant)
@@ -535,9 +537,10 @@ def respond(*, offer: Offer, participant: Participant, accept: bool) -> Offer:
         if offer.status != Offer.Status.PENDING or offer.responses.filter(team=team).exists():
             raise GameError("That offer has already been answered.")
         kind = Response.Kind.ACCEPT if accept else Response.Kind.REJECT
-        Response.objects.create(offer=offer, team=team, participant=participant, kind=kind)
+        Response.objects.create(offer=offer, team=team, participant=participant, kind=kind, note=note)
         event = Event.Kind.OFFER_ACCEPTED if accept else Event.Kind.OFFER_REJECTED
-        record(exercise, event, participant.label, round=current, team=team, offer=offer.number)
+        extra = {"note": note} if note else {}
+        record(exercise, event, participant.label, round=current, team=team, offer=offer.number, **extra)
         if not accept:
             offer.status = Offer.Status.REJECTED
             offer.decided_at = timezone.now()
