@@ -832,6 +832,45 @@ def override_resolution(*, commitment: Commitment, kept: bool, reason: str, acto
     exercise.bump()
 
 
+# The umpire's values stay on the scale of the catalogue's (docs/scoring.md "Value from substance").
+UMPIRE_VALUE_LIMIT = 20
+
+
+def value_step(*, commitment: Commitment, giver: float | None, receiver: float | None, actor: str) -> None:
+    """The umpire's "value this step": what an agreed step is worth to its giver and to each
+    receiver, beating the catalogue and the free-text default; both None clears it. Scores
+    of every closed round it counted in are recomputed."""
+    for value in (giver, receiver):
+        if value is not None and not -UMPIRE_VALUE_LIMIT <= value <= UMPIRE_VALUE_LIMIT:
+            raise GameError(f"Give values between -{UMPIRE_VALUE_LIMIT} and {UMPIRE_VALUE_LIMIT}.")
+    with transaction.atomic():
+        exercise = _locked_exercise(commitment.offer.exercise_id)
+        locked = Commitment.objects.select_for_update().select_related("offer", "resolved_in").get(pk=commitment.pk)
+        if locked.outcome in (Commitment.Outcome.PROPOSED, Commitment.Outcome.VOID):
+            raise GameError("Only a step of an agreement can be valued.")
+        values = {}
+        if giver is not None:
+            values[locked.by] = float(giver)
+        if receiver is not None:
+            values.update((party, float(receiver)) for party in locked.to if party != locked.by)
+        before = locked.umpire_value
+        locked.umpire_value = values
+        locked.save(update_fields=["umpire_value"])
+        record(
+            exercise,
+            Event.Kind.COMMITMENT_VALUED,
+            actor,
+            round=exercise.current_round(),
+            offer=locked.offer.number,
+            commitment=locked.position,
+            before=before,
+            after=values,
+        )
+        if locked.resolved_in is not None:
+            _rescore_from(exercise, locked.resolved_in.number)
+    exercise.bump()
+
+
 def _rescore_from(exercise: Exercise, number: int) -> None:
     """Scores must reflect the umpire's ruling, not the dice it replaced: every closed round
     from the one the commitment was resolved in, each with its own tension (_score_teams)."""

@@ -64,7 +64,7 @@ def test_a_step_whose_condition_broke_is_void_and_not_held_against_its_giver(exe
     # Only the breach moves tension; the void step is held against nobody.
     moved = Event.objects.filter(exercise=exercise, kind=Event.Kind.TENSION_CHANGED, actor="system").last()
     assert (
-        moved.details["after"] - moved.details["before"] == 5 and moved.details["cause"] == "0 kept, 1 broken, 1 void"
+        moved.details["after"] - moved.details["before"] == 4 and moved.details["cause"] == "0 kept, 1 broken, 1 void"
     )
     closed = Event.objects.filter(exercise=exercise, kind=Event.Kind.ROUND_CLOSED).last()
     assert (closed.details["broken"], closed.details["voided"]) == (1, 1)

@@ -83,9 +83,7 @@ def room_state(exercise: Exercise) -> dict:
         "latest_closed": latest_closed,
         # Computed only when the results fragment is rendered, not taken from the cache.
         "charts": SimpleLazyObject(lambda: charts.exercise_charts(exercise, teams, rounds)),
-        "resolved": Commitment.objects.filter(
-            offer__exercise=exercise, outcome__in=[Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN]
-        )
+        "resolved": Commitment.objects.filter(offer__exercise=exercise, outcome__in=SETTLED_OUTCOMES)
         .order_by("-resolved_in__number", "offer__number", "position")
         .values_list(*UMPIRE_FIELDS, named=True),
         "observations": exercise.observations.select_related("round", "team").order_by("-created_at", "-pk")[:20],
@@ -105,10 +103,18 @@ MATRIX_OFFER_FIELDS = ("number", "status", "specificity", "reciprocity", "from_t
 
 # What the umpire's table shows of a resolved commitment (its summary and the ruling): read
 # as value rows, as after ten rounds there are hundreds, each with its offer, team and round.
+# What the umpire's table lists: every step the ledger settled, void and withdrawn ones too.
+SETTLED_OUTCOMES = (
+    Commitment.Outcome.KEPT,
+    Commitment.Outcome.BROKEN,
+    Commitment.Outcome.VOIDED,
+    Commitment.Outcome.WITHDRAWN,
+)
 UMPIRE_FIELDS = (
     *("pk", "position", *SUMMARY_TERMS),
     *("outcome", "kept_probability", "overridden", "override_reason"),
     *("offer__number", "offer__from_team__key", "resolved_in__number"),
+    *("to", "breach_position", "settled_at_end", "umpire_value", "withdrawn_in__number"),
 )
 
 
@@ -427,6 +433,43 @@ def commitment_override(request, exercise_id: int, commitment_id: int):
         f"Offer #{commitment.offer.number}, commitment {commitment.position}: ruled {outcome}. Scores updated.",
         "umpire-heading",
     )
+
+
+@login_required
+@require_POST
+def commitment_value(request, exercise_id: int, commitment_id: int):
+    """The umpire's "value this step": what a step is worth to its giver and each receiver."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("offer", "offer__exercise"), pk=commitment_id, offer__exercise=exercise
+    )
+    try:
+        giver, receiver = (_optional_number(request.POST.get(name, "")) for name in ("giver", "receiver"))
+    except ValueError:
+        messages.error(request, "Values are numbers, such as -3 or 4.5; leave both empty to clear.")
+        return _back(exercise, "umpire-heading")
+    cleared = giver is None and receiver is None
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: services.value_step(commitment=commitment, giver=giver, receiver=receiver, actor=actor),
+        f"Offer #{commitment.offer.number}, commitment {commitment.position}: "
+        + ("umpire's value cleared." if cleared else "valued by the umpire.")
+        + " Scores updated.",
+        "umpire-heading",
+    )
+
+
+def _optional_number(raw: str) -> float | None:
+    """A number typed in the console ("4", "-2.5", "4,5"); empty is None; ValueError otherwise."""
+    raw = raw.strip().replace(",", ".")
+    if not raw:
+        return None
+    value = float(raw)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(raw)
+    return value
 
 
 # --- roster and observers ------------------------------------------------------------------------
