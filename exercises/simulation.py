@@ -82,9 +82,10 @@ def personas_for(strategy: str, team_keys: list[str], seed: int) -> dict[str, st
     if persona is not None:
         return dict.fromkeys(team_keys, persona)
     rng = random.Random(f"mixed-{seed}")
-    dealt = list(MIXED) * (len(team_keys) // len(MIXED) + 1)
+    dealt = list(MIXED)
     rng.shuffle(dealt)
-    return dict(zip(team_keys, dealt, strict=False))
+    # Every classroom persona once, then round again for a larger class.
+    return {key: dealt[i % len(dealt)] for i, key in enumerate(team_keys)}
 
 
 class _Rollback(Exception):
