@@ -61,7 +61,10 @@ def test_vaguer_alternatives_sit_beside_the_specific_terms_and_conflict_with_the
     assert "enrichment-cap" in item(iran, "enrichment-practical-needs")["conflicts"]
     assert "additional-protocol" in item(iran, "transparency-pledge")["conflicts"]
     assert "implementation-day-relief" in item(iran, "comprehensive-lifting")["conflicts"]
-    assert item(iran, "comprehensive-lifting")["values"]["Iran"] < item(iran, "implementation-day-relief")["values"]["Iran"]
+    assert (
+        item(iran, "comprehensive-lifting")["values"]["Iran"]
+        < item(iran, "implementation-day-relief")["values"]["Iran"]
+    )
 
 
 def test_the_pack_lists_its_sources(iran):

@@ -107,7 +107,9 @@ def sources(check: Any, raw: Any) -> list[dict]:
         check.keys(entry, SOURCE_KEYS, ("title",), place)
         url = check.text(entry.get("url", ""), f"{place}.url", blank_ok=True)
         if url and not url.lower().startswith(("https://", "http://")):
-            check.fail(f"{place}.url", f"must be a web address starting with https:// or http://, got {check.show(url)}")
+            check.fail(
+                f"{place}.url", f"must be a web address starting with https:// or http://, got {check.show(url)}"
+            )
             url = ""
         result.append(
             {
