@@ -47,7 +47,7 @@ def action_matches(actions: tuple[str, ...], written: str | None) -> bool:
 def delivery_problem(c: Commitment, item: CatalogueItem) -> str:
     """Why ``c`` is not the delivery of ``item`` ("" when it is): the wrong giver, an action
     that does not deliver it, or an object that names something else ("1 potato" tagged
-    as the Yongbyon freeze). An empty object is read as the item's own."""
+    as a reactor freeze). An empty object is read as the item's own."""
     problem = _problem(item.by, item.actions, c.by, c.action, None if c.action else c.text)
     if not problem and c.object and not _names_item(_item_words(item), c.object):
         return f"it is about {dict(item.fields).get('object') or item.title}, and “{c.object}” is not"
