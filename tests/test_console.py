@@ -446,7 +446,7 @@ def test_the_umpire_table_offers_the_opposite_ruling_for_each_resolved_commitmen
         assert row.startswith(f"1.{commitment.position} ") and 'name="csrfmiddlewaretoken"' in row
         assert f'action="/exercises/{exercise.pk}/commitments/{commitment.pk}/value/"' in row
         if commitment.outcome == "voided":  # its condition broke: never drawn, nothing to overrule
-            assert "(condition no. 1 broken)" in row and "/override/" not in row
+            assert "(its condition, no. 1, was broken)" in row and "/override/" not in row
             continue
         flip = "broken" if commitment.outcome == "kept" else "kept"
         assert "p(kept) 0." in row

@@ -5,6 +5,7 @@ import pytest
 from exercises import rules, services
 from exercises.models import Commitment, Event, TeamScore
 from tests import factories
+from tests.conftest import player_client
 
 
 @pytest.fixture
@@ -117,3 +118,61 @@ def test_ending_twice_settles_once_and_an_exercise_without_steps_due_has_no_reck
     services.end_exercise(exercise=exercise, actor="t")
     assert not Event.objects.filter(exercise=exercise, kind=Event.Kind.FINAL_RECKONING).exists()
     assert exercise.current_round().reckoning_from is None
+
+
+# --- what the pages show -----------------------------------------------------------------------
+
+
+def broken_condition(exercise, dice):
+    """Round 1: DPRK freeze for USA relief, each waiting; round 2: the freeze breaks, the relief is void."""
+    services.start_round(exercise=exercise, actor="t")
+    offer = agree(exercise, factories.specific_rows())
+    close(exercise)
+    services.start_round(exercise=exercise, actor="t")
+    dice.add((offer.number, 1))
+    close(exercise)
+    return offer
+
+
+def test_the_team_room_and_round_results_say_void_because_the_condition_broke(exercise, dice, facilitator_client):
+    offer = broken_condition(exercise, dice)
+    usa = factories.team(exercise, "USA").participants.get()
+    room = player_client(usa).get(f"/play/{usa.team_id}/").content.decode()
+    assert "Void (condition broken)" in room and "its condition, no. 1, was broken" in room
+    assert f"(offer #{offer.number}, no. 2: its condition, no. 1, was broken)" in room
+    results = facilitator_client.get(f"/exercises/{exercise.pk}/rounds/2/").content.decode()
+    assert "badge outcome-voided" in results and "(its condition, no. 1, was broken)" in results
+
+
+def test_the_projector_and_the_report_show_void_and_withdrawn_steps(exercise, dice, facilitator_client):
+    broken_condition(exercise, dice)
+    projector = facilitator_client.get(f"/exercises/{exercise.pk}/projector/").content.decode()
+    assert "void (condition broken)" in projector
+    services.end_exercise(exercise=exercise, actor="t")
+    report = facilitator_client.get(f"/exercises/{exercise.pk}/report/").content.decode()
+    assert 'Void (condition broken)</span> <span class="aar-muted">its condition, no. 1, was broken' in report
+    assert "void, its condition no. 1 was broken." in report  # the timeline
+    assert "had not come due" not in report
+
+
+def test_the_team_room_shows_the_final_reckoning_and_the_last_round_warning(exercise, dice):
+    for _ in range(2):
+        services.start_round(exercise=exercise, actor="t")
+        close(exercise)
+    services.start_round(exercise=exercise, actor="t")
+    agree(exercise, snap_back_rows())
+    usa = factories.team(exercise, "USA").participants.get()
+    client = player_client(usa)
+    room = client.get(f"/play/{usa.team_id}/").content.decode()
+    assert 'data-testid="last-round-warning"' in room and "settled in the final reckoning" in room
+    close(exercise)
+    services.end_exercise(exercise=exercise, actor="t")
+    room = client.get(f"/play/{usa.team_id}/").content.decode()
+    assert "Results of round 3 and the final reckoning" in room and 'data-testid="final-reckoning"' in room
+    assert "final reckoning)" in room and "last-round-warning" not in room
+
+
+def test_no_last_round_warning_before_the_last_round(exercise):
+    services.start_round(exercise=exercise, actor="t")
+    usa = factories.make_player(exercise, "USA")
+    assert "last-round-warning" not in player_client(usa).get(f"/play/{usa.team_id}/").content.decode()

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from exercises.models import Commitment, commitment_summary
+from exercises.models import Commitment, breach_words, commitment_summary
 
 register = template.Library()
 
@@ -239,13 +239,12 @@ def umpire_rows(context) -> SafeString:
 
 
 def ledger_note(outcome: str, breach: int | None, withdrawn_in: int | None = None) -> str:
-    """Why a linked step was not delivered, in a few words: " (no. 1 broken)"."""
-    if outcome == Commitment.Outcome.VOIDED and breach:
-        return f" (condition no. {breach} broken)"
-    if outcome == Commitment.Outcome.WITHDRAWN and breach:
-        when = f" in round {withdrawn_in}" if withdrawn_in else ""
-        return f" (no. {breach} broken{when})"
-    return ""
+    """Why a linked step was not delivered: " (its condition, no. 1, was broken)"."""
+    words = breach_words(outcome, breach)
+    if not words:
+        return ""
+    when = f", round {withdrawn_in}" if outcome == Commitment.Outcome.WITHDRAWN and withdrawn_in else ""
+    return f" ({words}{when})"
 
 
 def _umpire_values(values: dict) -> str:
@@ -291,6 +290,8 @@ def _value_form(c, csrf: str, value_url) -> str:
 _OUTCOME_CHIPS = {
     "kept": ' <span class="proj-chip">✓ kept</span>',
     "broken": ' <span class="proj-chip proj-chip-broken">✗ broken</span>',
+    "voided": ' <span class="proj-chip proj-chip-void">void (condition broken)</span>',
+    "withdrawn": ' <span class="proj-chip proj-chip-void">↺ withdrawn (snap-back)</span>',
 }
 
 
