@@ -65,6 +65,9 @@ def test_a_step_whose_condition_broke_is_shown_void_in_the_room_and_the_report(
     console.click("button:has-text('Close round 1 now')")
     expect(console.locator(".alert-success")).to_contain_text("Round 1 closed")
     console.click("button:has-text('Start round 2')")
+    kim.reload()  # round 2 is the last: the composer warns that deals are settled at the end
+    expect(kim.locator("[data-testid=last-round-warning]")).to_contain_text("final reckoning")
+    shoot(kim, "last-round-warning-desktop")
     console.click("button:has-text('Close round 2 now')")
     expect(console.locator(".alert-success")).to_contain_text("Round 2 closed")
     assert dict(Commitment.objects.values_list("position", "outcome")) == {1: "broken", 2: "voided"}
@@ -78,6 +81,23 @@ def test_a_step_whose_condition_broke_is_shown_void_in_the_room_and_the_report(
     kim.reload()
     expect(kim.locator("body")).to_contain_text("its condition, no. 1, was broken")
     shoot(kim, "linked-void-team-room-desktop")
+
+    # The umpire's table lists the void step (nothing to overrule) with "value this step".
+    umpire = console.locator("table.umpire")
+    expect(umpire).to_contain_text("its condition, no. 1, was broken")
+    expect(umpire.locator("button:has-text('Value this step')")).to_have_count(2)
+    console.locator("#umpire-heading").scroll_into_view_if_needed()
+    shoot(console, "linked-void-console")
+    projector = new_page()
+    projector.context.add_cookies(console.context.cookies())
+    projector.goto(f"{base}/exercises/{exercise.pk}/projector/")
+    expect(projector.locator("body")).to_contain_text("void (condition broken)")
+    shoot(projector, "linked-void-projector")
+    phone = new_page(390, 844)
+    phone.context.add_cookies(console.context.cookies())
+    phone.goto(f"{base}/exercises/{exercise.pk}/rounds/2/")
+    expect(phone.locator("body")).to_contain_text("(its condition, no. 1, was broken)")
+    shoot(phone, "linked-void-round-results-390")
 
     console.click("button:has-text('End exercise')")
     console.goto(f"{base}/exercises/{exercise.pk}/report/")
