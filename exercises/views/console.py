@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Max, prefetch_related_objects
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from exercises import access, charts, live, numbers, offer_diff, qr, roster, rules, services
+from exercises.actions import act, back
 from exercises.console_forms import InjectForm, ObserverForm
 from exercises.models import SUMMARY_TERMS, Commitment, Event, Exercise, Offer, Participant, Response, TeamScore
 
@@ -290,64 +291,6 @@ def offer_page(request, exercise, number: int, *, back_url: str):
     return render(request, template, context)
 
 
-# --- round control -------------------------------------------------------------------------------
-
-
-def _back(exercise, anchor: str = ""):
-    return redirect(reverse("exercise_detail", args=[exercise.pk]) + (f"#{anchor}" if anchor else ""))
-
-
-def _act(request, exercise, action, success: str, anchor: str = ""):
-    try:
-        action()
-    except services.GameError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return _back(exercise, anchor)
-
-
-@login_required
-@require_POST
-def round_pause(request, exercise_id: int, number: int):
-    exercise = access.exercise_for_facilitator(request, exercise_id)
-    round_ = get_object_or_404(exercise.rounds, number=number)
-    actor = services.facilitator_label(request.user)
-    return _act(
-        request,
-        exercise,
-        lambda: services.pause_round(round=round_, actor=actor),
-        f"Round {number} paused: every clock is frozen and no offers can be sent.",
-    )
-
-
-@login_required
-@require_POST
-def round_resume(request, exercise_id: int, number: int):
-    exercise = access.exercise_for_facilitator(request, exercise_id)
-    round_ = get_object_or_404(exercise.rounds, number=number)
-    actor = services.facilitator_label(request.user)
-    return _act(request, exercise, lambda: services.resume_round(round=round_, actor=actor), f"Round {number} resumed.")
-
-
-@login_required
-@require_POST
-def round_extend(request, exercise_id: int, number: int):
-    exercise = access.exercise_for_facilitator(request, exercise_id)
-    round_ = get_object_or_404(exercise.rounds, number=number)
-    minutes = numbers.int_or_none(request.POST.get("minutes"), low=1, high=services.MAX_EXTEND_MINUTES)
-    if minutes is None:
-        messages.error(request, f"Extend by a whole number of minutes, from 1 to {services.MAX_EXTEND_MINUTES}.")
-        return _back(exercise)
-    actor = services.facilitator_label(request.user)
-    return _act(
-        request,
-        exercise,
-        lambda: services.extend_round(round=round_, actor=actor, minutes=minutes),
-        f"Round {number} extended by {minutes} minute{'s' if minutes != 1 else ''}.",
-    )
-
-
 # --- injects, leaderboard, umpire ----------------------------------------------------------------
 
 
@@ -360,9 +303,9 @@ def inject_push(request, exercise_id: int):
     data = next((i for i in exercise.scenario.get("injects", []) if i.get("key") == key), None)
     if data is None:
         messages.error(request, "That news item is not in this scenario.")
-        return _back(exercise, "injects-heading")
+        return back(exercise, "injects-heading")
     actor = services.facilitator_label(request.user)
-    return _act(
+    return act(
         request,
         exercise,
         lambda: services.push_inject(exercise=exercise, actor=actor, inject_data=data),
@@ -382,7 +325,7 @@ def inject_write(request, exercise_id: int):
     audience = list(form.cleaned_data["audience"])
     actor = services.facilitator_label(request.user)
     who = ", ".join(t.name for t in audience) if audience else "every team"
-    return _act(
+    return act(
         request,
         exercise,
         lambda: services.push_inject(exercise=exercise, actor=actor, inject_data=form.inject_data(), audience=audience),
@@ -397,7 +340,7 @@ def leaderboard_reveal(request, exercise_id: int):
     exercise = access.exercise_for_facilitator(request, exercise_id)
     reveal = request.POST.get("reveal") == "1"
     actor = services.facilitator_label(request.user)
-    return _act(
+    return act(
         request,
         exercise,
         lambda: services.reveal_leaderboard(exercise=exercise, revealed=reveal, actor=actor),
@@ -416,9 +359,9 @@ def commitment_override(request, exercise_id: int, commitment_id: int):
     outcome = request.POST.get("outcome")
     if outcome not in ("kept", "broken"):
         messages.error(request, "Choose kept or broken.")
-        return _back(exercise, "umpire-heading")
+        return back(exercise, "umpire-heading")
     actor = services.facilitator_label(request.user)
-    return _act(
+    return act(
         request,
         exercise,
         lambda: services.override_resolution(
@@ -445,9 +388,9 @@ def player_move(request, exercise_id: int, participant_id: int):
     team = exercise.teams.filter(pk=team_id).first() if team_id else None
     if team is None:
         messages.error(request, "Choose the team to move the player to.")
-        return _back(exercise, "roster-heading")
+        return back(exercise, "roster-heading")
     actor = services.facilitator_label(request.user)
-    return _act(
+    return act(
         request,
         exercise,
         lambda: roster.move_participant(participant=participant, team=team, actor=actor),
@@ -462,7 +405,7 @@ def player_remove(request, exercise_id: int, participant_id: int):
     exercise = access.exercise_for_facilitator(request, exercise_id)
     participant = _participant(exercise, participant_id)
     actor = services.facilitator_label(request.user)
-    return _act(
+    return act(
         request,
         exercise,
         lambda: roster.remove_participant(participant=participant, actor=actor),
@@ -478,7 +421,7 @@ def player_readmit(request, exercise_id: int, participant_id: int):
     exercise = access.exercise_for_facilitator(request, exercise_id)
     participant = _participant(exercise, participant_id)
     actor = services.facilitator_label(request.user)
-    return _act(
+    return act(
         request,
         exercise,
         lambda: roster.readmit_participant(participant=participant, actor=actor),
@@ -493,7 +436,7 @@ def join_code_rotate(request, exercise_id: int, team_id: int):
     exercise = access.exercise_for_facilitator(request, exercise_id)
     team = get_object_or_404(exercise.teams, pk=team_id)
     actor = services.facilitator_label(request.user)
-    return _act(
+    return act(
         request,
         exercise,
         lambda: roster.rotate_join_code(team=team, actor=actor),
@@ -510,7 +453,7 @@ def observer_invite(request, exercise_id: int):
     if not form.is_valid():
         return console_page(request, exercise, observer_form=form, status=400)
     actor = services.facilitator_label(request.user)
-    return _act(
+    return act(
         request,
         exercise,
         lambda: services.invite_observer(exercise=exercise, name=form.cleaned_data["name"], actor=actor),

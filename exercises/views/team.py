@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from exercises import access, live, numbers, offer_diff, results, scoring, services
-from exercises.forms import PHASES, CommitmentFormSet, OfferForm
-from exercises.models import COMMITMENT_TERMS, Event, Exercise, Inject, Offer, Response
+from exercises.forms import PHASES, CommitmentFormSet, OfferForm, only_if, only_if_text
+from exercises.models import Event, Exercise, Inject, Offer, Response
+from exercises.rules.model import COMMITMENT_TERMS
 
 # A composer row: the commitment's terms, plus the catalogue entry that pre-filled it.
 COMPOSER_FIELDS = (*COMMITMENT_TERMS, "filled_kind")
@@ -95,7 +96,7 @@ def _counter_initial(participant, parent: Offer) -> tuple[dict, list[dict]]:
     rows = []
     for c in parent.commitments.all():
         row = {name: getattr(c, name) for name in COMPOSER_FIELDS if name not in ("conditional_on", "filled_kind")}
-        row["conditional_on"] = ", ".join(str(p) for p in c.conditional_on)
+        row["conditional_on"] = only_if_text(c.conditional_on)
         row["filled_kind"] = c.kind
         rows.append(row)
     return {"recipients": recipients, "parent": parent.pk}, rows
@@ -137,15 +138,12 @@ def _lenient_rows(rows: list[dict]) -> list[dict]:
     for position, row in enumerate(rows, start=1):
         if not row.get("by") or not any(row.get(f) for f in ("kind", "action", "object", "text")):
             continue
-        conditional = numbers.int_list(
-            row.get("conditional_on"), low=1, high=len(rows), max_items=len(rows), strict=False
-        )
         scored.append(
             dict(
                 row,
                 position=position,
                 to=[t for t in (row.get("to") or []) if t],
-                conditional_on=[p for p in conditional if p != position],
+                conditional_on=only_if(row.get("conditional_on"), position=position, count=len(rows), strict=False),
                 phase=numbers.int_or_none(row.get("phase"), low=PHASES[0], high=PHASES[1]),
             )
         )
@@ -516,7 +514,7 @@ def offer_detail(request, participant, number: int):
 def _visible_offers(participant):
     """Offers sent by or to the team: the only ones it may see."""
     team = participant.team
-    return Offer.objects.filter(exercise_id=team.exercise_id).filter(Q(from_team=team) | Q(recipients=team)).distinct()
+    return Offer.objects.filter(exercise_id=team.exercise_id).involving(team)
 
 
 def _visible_offer(participant, number: int) -> Offer:
