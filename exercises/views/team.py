@@ -1,6 +1,5 @@
 """The team room: brief, clock, inbox, sent offers and the offer composer."""
 
-import functools
 import secrets
 
 from django.contrib import messages
@@ -20,37 +19,6 @@ from exercises.rules.model import COMMITMENT_TERMS
 
 # A composer row: the commitment's terms, plus the catalogue entry that pre-filled it.
 COMPOSER_FIELDS = (*COMMITMENT_TERMS, "filled_kind")
-
-
-def team_seat(view):
-    """Open only to a player seated on this team; others 404, strangers go to the join page."""
-
-    @functools.wraps(view)
-    def wrapper(request, team_id: int, *args, **kwargs):
-        if not request.session.get(access.SEATS):
-            return redirect(f"/join/?next=/play/{team_id}/")
-        try:
-            participant = access.participant_for_team(request, team_id)
-        except Http404:
-            moved_to = access.follow_move(request, team_id)
-            if moved_to is not None:
-                messages.info(request, "The facilitator moved you to another team.")
-                return redirect("team_room", team_id=moved_to)
-            removal = access.removal(request, team_id)
-            if removal is None:
-                raise
-            return removed_page(request, team_id, removal)
-        return view(request, participant, *args, **kwargs)
-
-    return wrapper
-
-
-def removed_page(request, team_id: int, removal: Event):
-    """A player the facilitator removed is told so, on a reload as after a poll or a click."""
-    if request.htmx:
-        return HttpResponseClientRedirect(reverse("team_room", args=[team_id]))
-    context = {"team": removal.team, "exercise": removal.exercise, "removed_at": removal.created_at}
-    return render(request, "exercises/removed.html", context, status=403)
 
 
 # --- building blocks ---------------------------------------------------------------------------
@@ -269,7 +237,7 @@ def _announcement(exercise, current, injects, inbox) -> str:
 
 
 @require_GET
-@team_seat
+@access.team_seat
 def team_room(request, participant):
     exercise = participant.team.exercise
     services.close_if_expired(exercise)
@@ -334,7 +302,7 @@ def team_poll(request, team_id: int):
 
 
 @require_POST
-@team_seat
+@access.team_seat
 def composer_refresh(request, participant):
     """Add or remove a row, or pre-fill from the catalogue, keeping everything typed."""
     exercise = participant.team.exercise
@@ -363,7 +331,7 @@ def _offer_initial(post) -> dict:
 
 
 @require_POST
-@team_seat
+@access.team_seat
 def offer_preview(request, participant):
     """Live scores while drafting: the engine's reasons and what would raise them."""
     exercise = participant.team.exercise
@@ -386,7 +354,7 @@ def offer_preview(request, participant):
 
 
 @require_POST
-@team_seat
+@access.team_seat
 def offer_submit(request, participant):
     exercise = participant.team.exercise
     teams = _teams(participant)
@@ -470,7 +438,7 @@ def _room_with_draft(request, participant, data: QueryDict, reason: str):
 
 
 @require_POST
-@team_seat
+@access.team_seat
 def offer_respond(request, participant, number: int):
     offer = _visible_offer(participant, number)
     answer = request.POST.get("answer")
@@ -493,7 +461,7 @@ def offer_respond(request, participant, number: int):
 
 
 @require_GET
-@team_seat
+@access.team_seat
 def offer_detail(request, participant, number: int):
     offer = _visible_offer(participant, number)
     # What a counter changed, when the team saw the offer it answers (a third team did not).
