@@ -115,7 +115,7 @@ class Exercise(models.Model):
 
 class Team(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="teams")
-    key = models.CharField(max_length=10)  # the party code used by the rules: USA, DPRK ...
+    key = models.CharField(max_length=10)  # the party code used by the rules: the pack's team key
     name = models.CharField(max_length=100)
     order = models.PositiveSmallIntegerField(default=0)
     join_code = models.CharField(max_length=16, unique=True, default=new_join_code)

@@ -42,7 +42,7 @@ from exercises.text import render_markdown
 # which are candid evaluations written for the facilitator.
 PRIVATE = ("team briefs", "team objectives", "catalogue values", "score details", "observer notes")
 
-# What the Singapore lesson says Tabletop should teach; shown with any objectives the
+# What the brief's lesson says Tabletop should teach; shown with any objectives the
 # scenario pack adds under an `objectives` key.
 EXERCISE_OBJECTIVES = (
     "Practise turning broad goals into specific commitments: who does what, where, by when, checked by whom.",

@@ -44,10 +44,12 @@ TOP_KEYS = (
     "summary",
     "situation",
     "values_note",
+    "sources",
     "defaults",
     "calendar",
     "places",
     "verifiers",
+    "vague",
     "teams",
     "catalogue",
     "injects",
@@ -393,10 +395,12 @@ def validate_scenario(data: Any, file: str = "<scenario>") -> dict:
         "summary": check.text(data.get("summary", ""), "summary", blank_ok=True),
         "situation": check.text(data.get("situation"), "situation"),
         "values_note": check.text(data.get("values_note", ""), "values_note", blank_ok=True),
+        "sources": referee.sources(check, data.get("sources")),
         "defaults": _defaults(check, data.get("defaults", {})),
         "calendar": referee.calendar(check, data.get("calendar")),
         "places": referee.names(check, data.get("places"), "places", referee.PLACE_KEYS),
         "verifiers": referee.names(check, data.get("verifiers"), "verifiers", referee.VERIFIER_KEYS),
+        "vague": referee.names(check, data.get("vague"), "vague", referee.VAGUE_KEYS),
     }
     snapshot["teams"] = _teams(check, data.get("teams"))
     team_keys = [team["key"] for team in snapshot["teams"] if team["key"]]
