@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from exercises import charts, offer_diff, qr, rules, services
+from exercises import charts, offer_diff, qr, rules, services, triggered_news
 from exercises.models import (
     SUMMARY_TERMS,
     Commitment,
@@ -80,6 +80,7 @@ def room_state(exercise: Exercise) -> dict:
         "matrix": matrix,
         "injects": SimpleLazyObject(lambda: injects[:8]),
         "scenario_injects": SimpleLazyObject(lambda: _scenario_injects(exercise, injects)),
+        "triggers": SimpleLazyObject(lambda: triggered_news.trigger_rows(exercise)),
         "leaderboard": rules.standings((t for t in teams if t.score), score=lambda t: t.score.total),
         "latest_closed": latest_closed,
         # Computed only when the results fragment is rendered, not taken from the cache.
@@ -97,9 +98,13 @@ def room_state(exercise: Exercise) -> dict:
 
 
 def _scenario_injects(exercise: Exercise, injects: list) -> list[dict]:
-    """The scenario's prepared news, each marked when it was already pushed."""
+    """The scenario's prepared news, each marked when it was already pushed (triggered news is listed apart)."""
     pushed_keys = {i.key for i in injects if i.key}
-    return [dict(i, pushed=i.get("key") in pushed_keys) for i in exercise.scenario.get("injects", [])]
+    return [
+        dict(i, pushed=i.get("key") in pushed_keys)
+        for i in exercise.scenario.get("injects", [])
+        if not i.get("trigger")
+    ]
 
 
 MATRIX_OFFER_FIELDS = ("number", "status", "specificity", "reciprocity", "from_team")

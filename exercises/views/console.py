@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from exercises import access, live, numbers, qr, rooms, roster, services
+from exercises import access, live, numbers, qr, rooms, roster, services, triggered_news
 from exercises.actions import act, back
 from exercises.console_forms import InjectForm, ObserverForm
 from exercises.models import Commitment, Participant
@@ -126,6 +126,42 @@ def inject_write(request, exercise_id: int):
         lambda: services.push_inject(exercise=exercise, actor=actor, inject_data=form.inject_data(), audience=audience),
         f"Pushed to {who}: {form.cleaned_data['title']}",
         "injects-heading",
+    )
+
+
+def _trigger_title(exercise, key: str) -> str:
+    return next((i["title"] for i in triggered_news.triggered_injects(exercise.scenario) if i["key"] == key), key)
+
+
+@login_required
+@require_POST
+def trigger_fire(request, exercise_id: int):
+    """Fire an armed trigger by hand: its news goes to every team now, once."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    key = request.POST.get("key", "")
+    actor = services.facilitator_label(request.user)
+    return act(
+        request,
+        exercise,
+        lambda: triggered_news.fire_trigger(exercise=exercise, key=key, actor=actor),
+        f"Fired by hand and pushed to every team: {_trigger_title(exercise, key)}",
+        "triggers-heading",
+    )
+
+
+@login_required
+@require_POST
+def trigger_disarm(request, exercise_id: int):
+    """Disarm a trigger: its news will not fire, by play or by hand."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    key = request.POST.get("key", "")
+    actor = services.facilitator_label(request.user)
+    return act(
+        request,
+        exercise,
+        lambda: triggered_news.disarm_trigger(exercise=exercise, key=key, actor=actor),
+        f"Disarmed; this news will not fire: {_trigger_title(exercise, key)}",
+        "triggers-heading",
     )
 
 
