@@ -589,6 +589,8 @@ POST_ACTIONS = [
     "end/",
     "injects/push/",
     "injects/",
+    "triggers/fire/",
+    "triggers/disarm/",
     "leaderboard/",
     "commitments/{commitment}/override/",
     "commitments/{commitment}/value/",

@@ -34,6 +34,7 @@ from exercises.models import (
     Team,
     TeamScore,
 )
+from exercises.rules.model import COMMITMENT_TERMS
 
 FORMAT = "tabletop-exercise"
 # 2: participants carry removed_at; 3: linked steps, the final reckoning, umpire values and
@@ -41,8 +42,7 @@ FORMAT = "tabletop-exercise"
 VERSION = 3
 
 COMMITMENT_FIELDS = (
-    "position", "by", "to", "kind", "action", "object", "quantity", "unit", "site", "deadline", "verification",
-    "conditional_on", "phase", "duration", "text", "specificity", "reasons", "outcome", "due_round",
+    "position", *COMMITMENT_TERMS, "specificity", "reasons", "outcome", "due_round",
     "kept_probability", "draw", "overridden", "override_reason",
 )  # fmt: skip
 # Version 3's commitment fields, with what an older file means by leaving them out.
