@@ -100,7 +100,7 @@ def test_a_step_whose_condition_broke_is_shown_void_in_the_room_and_the_report(
     shoot(phone, "linked-void-round-results-390")
 
     console.click("button:has-text('End exercise')")
-    console.goto(f"{base}/exercises/{exercise.pk}/report/")
+    console.goto(f"{base}/exercises/{exercise.pk}/report/", timeout=60_000)  # charts take a while on a busy machine
     expect(console.locator("body")).to_contain_text("Void (condition broken)")
     expect(console.locator("body")).to_contain_text("void, its condition no. 1 was broken.")
     shoot(console, "linked-void-report")
