@@ -8,6 +8,38 @@ from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
+
+class StandInsMiddleware:
+    """Before a view about an exercise runs, let its bots make the moves that fell due (exercises/bots.py).
+
+    The exercise is read from the URL, or for a player's and an observer's pages from the
+    signed session, so an exercise without bots costs this nothing but a cached flag.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from exercises import access, bots, live, numbers
+
+        exercise_id = numbers.int_or_none(view_kwargs.get("exercise_id"), low=1, high=numbers.MAX_ID)
+        if exercise_id is None and "team_id" in view_kwargs:
+            seat = access.seat(request, view_kwargs["team_id"])
+            exercise_id = seat.exercise_id if seat else None
+        if exercise_id is None and "token" in view_kwargs:
+            exercise_id = live.observed_exercise(request, view_kwargs["token"])
+        if exercise_id is None:
+            return None
+        try:
+            bots.maybe_tick(exercise_id)
+        except (OperationalError, InterfaceError) as exc:  # the view will say the database is down
+            logger.warning("stand-ins skipped on %s: %s", request.path, exc)
+        return None
+
+
 RETRY_AFTER_SECONDS = 5
 
 

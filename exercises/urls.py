@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exercises.views import console, facilitator, manage, observers, projector, public, reports, team
+from exercises.views import console, facilitator, manage, observers, projector, public, reports, stand_ins, team
 
 E = "exercises/<int:exercise_id>/"
 
@@ -77,4 +77,10 @@ urlpatterns += [
     path("observe/<str:token>/report/report.pdf", reports.observer_report_pdf, name="observer_report_pdf"),
     path("play/<int:team_id>/debrief/", reports.team_debrief, name="team_debrief"),
     path("play/<int:team_id>/debrief/debrief.pdf", reports.team_debrief_pdf, name="team_debrief_pdf"),
+]
+
+# --- Stand-ins and rehearsals (issue #16) -------------------------------------------------------
+urlpatterns += [
+    path(f"{E}teams/<int:team_id>/bot/", stand_ins.team_bot, name="team_bot"),
+    path(f"{E}rehearsal/", stand_ins.rehearsal_start, name="rehearsal_start"),
 ]

@@ -26,7 +26,9 @@ from exercises.console_forms import InjectForm, ObserverForm
 from exercises.models import SUMMARY_TERMS, Commitment, Event, Exercise, Offer, Participant, Response, TeamScore
 
 TEMPLATE = "exercises/console.html"
-FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "roster", "observations", "events"]
+FRAGMENTS = [
+    *("round", "teams", "stand_ins", "matrix", "injects", "results", "umpire", "roster", "observations", "events"),
+]
 PRESENT_SECONDS = 30
 # A player's composer previews the draft 0.6 s after each pause in typing; this long
 # after the last one the team no longer counts as drafting.
@@ -165,7 +167,7 @@ def _annotate_teams(teams, offers, recipients, answers, scores, acted, *, typing
 # clock): rendered once per exercise-wide revision and kept in the cache, so a poll after
 # an offer re-renders only the round, teams, matrix and events. The results' charts also
 # show the open round's mean scores, which offers move: refreshed every REFRESH_SECONDS.
-WIDE_ONLY = ("injects", "umpire", "roster", "observations", "write_news")
+WIDE_ONLY = ("injects", "umpire", "roster", "observations", "write_news", "stand_ins")
 
 
 def fragment_cache_keys(exercise, names, variant: str, *, timed=("results",)) -> dict[str, str]:
