@@ -74,6 +74,8 @@ TABLE: dict[str, Rule] = {
     "player_readmit": rule("owner", "P"),
     "join_code_rotate": rule("owner", "P"),
     "observer_invite": rule("owner", "P"),
+    "team_bot": rule("owner", "P"),
+    "rehearsal_start": rule("owner", "P"),
     "projector": rule("owner", "G"),
     "projector_poll": rule("owner", "G"),
     "join_cards": rule("owner", "G"),
