@@ -130,7 +130,7 @@ class Exercise(models.Model):
 
 class Team(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="teams")
-    key = models.CharField(max_length=10)  # the party code used by the rules: USA, DPRK ...
+    key = models.CharField(max_length=10)  # the party code used by the rules: the pack's team key
     name = models.CharField(max_length=100)
     order = models.PositiveSmallIntegerField(default=0)
     join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
@@ -609,6 +609,8 @@ class Event(models.Model):
         ROUND_EXTENDED = "round_extended", "Round extended"
         ROUND_CLOSED = "round_closed", "Round closed"
         INJECT_PUSHED = "inject_pushed", "Inject pushed"
+        INJECT_TRIGGERED = "inject_triggered", "Inject triggered"
+        TRIGGER_DISARMED = "trigger_disarmed", "Trigger disarmed"
         OFFER_SUBMITTED = "offer_submitted", "Offer sent"
         OFFER_ACCEPTED = "offer_accepted", "Offer accepted"
         OFFER_REJECTED = "offer_rejected", "Offer rejected"

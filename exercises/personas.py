@@ -215,7 +215,7 @@ def _vague_row(item: CatalogueItem, giver: str, to: list[str]) -> dict:
         "action": action,
         "object": f"{_field(item, 'object') or item.title}, comprehensively",
         "deadline": "at an early date",
-        "text": "in the spirit of the Singapore statement, in a phased manner, as conditions ripen",
+        "text": "in the spirit of the joint statement, in a phased manner, as conditions ripen",
     }
 
 

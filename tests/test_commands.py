@@ -152,3 +152,18 @@ def test_make_run_passes_its_host_and_port_to_seed_demo_and_the_readme_says_how(
     assert "seed_demo --host 127.0.0.2 --port 8101" in dry_run.stdout
     assert "runserver 127.0.0.2:8101" in dry_run.stdout
     assert "make run PORT=8101" in (ROOT / "README.md").read_text()
+
+
+@pytest.mark.parametrize("key", ["second-summit-2019", "iran-nuclear-talks-2015"])
+def test_seed_demo_plays_either_built_in_scenario(db, key):
+    payload = seed("--new", "--scenario", key, "--played-rounds", "2", "--seed", "fixed")
+    exercise = Exercise.objects.get(pk=payload["exercise"]["id"])
+    assert exercise.scenario_key == payload["exercise"]["scenario_key"] == key
+    assert [t["key"] for t in payload["teams"]] == [t["key"] for t in exercise.scenario["teams"][:4]]
+    assert Offer.objects.filter(exercise=exercise, specificity__gte=60).exists()
+    assert seed("--scenario", key)["exercise"]["id"] == exercise.pk  # run twice: the same demo
+
+
+def test_seed_demo_refuses_an_unknown_scenario(db):
+    with pytest.raises(CommandError, match="unknown scenario 'nope'; known scenarios: "):
+        call_command("seed_demo", "--scenario", "nope")

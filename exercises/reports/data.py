@@ -42,7 +42,7 @@ from exercises.text import render_markdown
 # which are candid evaluations written for the facilitator.
 PRIVATE = ("team briefs", "team objectives", "catalogue values", "score details", "observer notes")
 
-# What the Singapore lesson says Tabletop should teach; shown with any objectives the
+# What the brief's lesson says Tabletop should teach; shown with any objectives the
 # scenario pack adds under an `objectives` key.
 EXERCISE_OBJECTIVES = (
     "Practise turning broad goals into specific commitments: who does what, where, by when, checked by whom.",
@@ -62,6 +62,8 @@ TIMELINE_KINDS = {
     Event.Kind.ROUND_EXTENDED,
     Event.Kind.ROUND_CLOSED,
     Event.Kind.INJECT_PUSHED,
+    Event.Kind.INJECT_TRIGGERED,
+    Event.Kind.TRIGGER_DISARMED,
     Event.Kind.AGREEMENT_REACHED,
     Event.Kind.TENSION_CHANGED,
     Event.Kind.CONFLICT_FLAGGED,
@@ -635,6 +637,11 @@ def describe_event(kind: str, d: dict, names: dict[str, str]) -> str:
     if kind == K.INJECT_PUSHED:
         audience = d.get("audience") or []
         return f"“{d.get('title', '')}”" + (f" to {', '.join(audience)}" if audience else " to every team")
+    if kind == K.INJECT_TRIGGERED:
+        how = "fired by hand" if d.get("by_hand") else "fired"
+        return f"“{d.get('title', '')}” {how}; its condition: {d.get('condition', '')}."
+    if kind == K.TRIGGER_DISARMED:
+        return f"“{d.get('title', '')}” disarmed; it would have fired when {d.get('condition', '')}."
     if kind == K.AGREEMENT_REACHED:
         parties = ", ".join(d.get("parties") or [])
         return (

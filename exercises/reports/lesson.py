@@ -1,7 +1,7 @@
 """The brief's lesson, in one place: what counts as specific and as reciprocal.
 
-Gomez (2019): the inter-Korean military agreement was implemented because it was
-specific and reciprocal; the Singapore statement was neither. The report tests
+Gomez (2019): a detailed military agreement was implemented because it was
+specific and reciprocal; a vague summit statement was neither. The report tests
 that claim on the exercise: of the commitments that came due, were the specific
 and reciprocal ones kept more often than the vague or one-sided ones?
 

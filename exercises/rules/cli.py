@@ -4,12 +4,12 @@ Input (a file, or ``-`` for stdin)::
 
     {"scenario": "second-summit-2019",          # optional
      "calendar": {"start": "2018-06-12", "round_days": 30, "horizon": "2028-12-31"},  # optional
-     "offers": [{"id": "o1", "parties": ["USA", "DPRK"],   # parties optional
-                 "round": 1, "proposer": "DPRK",           # optional
-                 "commitments": [{"id": "c1", "by": "DPRK", "to": ["USA"],
-                                  "kind": "yongbyon-freeze", "action": "freeze", ...,
+     "offers": [{"id": "o1", "parties": ["North", "South"],  # parties optional
+                 "round": 1, "proposer": "North",            # optional
+                 "commitments": [{"id": "c1", "by": "North", "to": ["South"],
+                                  "kind": "checkpoint-reopened", "action": "reopen", ...,
                                   "conditional_on": ["c2"], "phase": 1,
-                                  "value": {"USA": 8, "DPRK": -6}}]}]}
+                                  "value": {"South": 6, "North": -3}}]}]}
 
 Keys starting with "_" are comments. ``calendar`` replaces the scenario's (so a
 historical agreement is judged in its own time); ``round`` is the round the offer
@@ -17,7 +17,7 @@ is made in (deadlines before it earn nothing) and ``proposer`` the team hints ar
 phrased for. Bad input exits with status 2 and one line on stderr naming the
 offer and field; never a traceback.
 
-    python -m exercises.rules.cli tests/rules/fixtures/singapore-2018.json
+    python -m exercises.rules.cli tests/rules/fixtures/base-hits.json
 """
 
 from __future__ import annotations

@@ -170,17 +170,6 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         (UNDEFINED,),
     ),
     (
-        "lasting and stable peace regime",
-        (
-            "lasting and stable peace regime",
-            "lasting and stable peace",
-            "permanent and stable peace regime",
-            "durable peace regime",
-            "peace regime",
-        ),
-        (),
-    ),
-    (
         "new relations",
         (
             "new relations",
@@ -255,9 +244,6 @@ _VAGUE_ENTRIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             "in a verifiable manner",
             "verifiable and irreversible",
             "complete, verifiable and irreversible",
-            "cvid",
-            "ffvd",
-            "final, fully verified",
         ),
         (UNDEFINED,),
     ),
@@ -295,7 +281,7 @@ NO_OBJECT_LABEL = "complete / all (no object)"
 
 # Names of kinds of documents that contain a vague or verb-like word are not vague and
 # are not deeds. A scenario's places add their own ("<place> declaration", see
-# ``DOCUMENT_SUFFIXES``), so "the Panmunjom Declaration" names a text, not a declaration.
+# ``DOCUMENT_SUFFIXES``), so "the Old Bridge Declaration" names a text, not a declaration.
 _NEUTRAL = (
     "joint statement",
     "joint declaration",
@@ -1010,6 +996,7 @@ class Lexicon:
     def for_scenario(
         places: tuple[tuple[str, tuple[str, ...]], ...] = (),
         verifiers: tuple[tuple[str, tuple[str, ...], str], ...] = (),
+        vague: tuple[tuple[str, tuple[str, ...], bool], ...] = (),
     ) -> Lexicon:
         """The generic lexicon plus a scenario's gazetteer and recognised verifiers.
 
@@ -1017,9 +1004,11 @@ class Lexicon:
         like are names of documents (neither a site nor a deed), and "<place> area"
         is a term that needs a definition. ``verifiers``: (name, aliases, kind),
         kind "third-party" (independent of the parties) or "party" (a named body of
-        the parties, such as a joint military committee).
+        the parties, such as a joint military committee). ``vague``: (name, aliases,
+        needs_definition), the formulas of this case that promise nothing checkable
+        (a vague term, or a term of art that needs a definition).
         """
-        if not places and not verifiers:
+        if not places and not verifiers and not vague:
             return GENERIC
         extra: list[tuple[Iterable[str], tuple[str, ...], str | None]] = []
         for name, aliases in places:
@@ -1031,6 +1020,8 @@ class Lexicon:
         for name, aliases, kind in verifiers:
             tag = VERIFY_NAMED if kind == "third-party" else VERIFY_PARTY
             extra.append(((name, *aliases), (tag,), name))
+        for name, aliases, needs_definition in vague:
+            extra.append(((name, *aliases), (VAGUE, UNDEFINED) if needs_definition else (VAGUE,), name))
         return Lexicon(extra)
 
 

@@ -273,7 +273,7 @@ class CatalogueItem:
 @dataclass(frozen=True)
 class Catalogue:
     """The scenario's items by key, its team keys, the (merged) rules config, and
-    what a referee recognises: its calendar, places and verifiers."""
+    what a referee recognises: its calendar, places, verifiers and vague formulas."""
 
     items: tuple[CatalogueItem, ...] = ()
     teams: tuple[str, ...] = ()
@@ -282,15 +282,16 @@ class Catalogue:
     calendar: Calendar | None = None
     places: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, aliases)
     verifiers: tuple[tuple[str, tuple[str, ...], str], ...] = ()  # (name, aliases, kind)
+    vague: tuple[tuple[str, tuple[str, ...], bool], ...] = ()  # (name, aliases, needs_definition)
     _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    # The generic lexicon plus this scenario's places and verifiers, compiled once per set
+    # The generic lexicon plus this scenario's places, verifiers and vague formulas, compiled once per set
     # of names (Lexicon.for_scenario) and looked up once per catalogue: scoring reads it a lot.
     lexicon: Lexicon = field(default=GENERIC, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._index.update((item.key, item) for item in self.items)
-        if self.places or self.verifiers:
-            object.__setattr__(self, "lexicon", Lexicon.for_scenario(self.places, self.verifiers))
+        if self.places or self.verifiers or self.vague:
+            object.__setattr__(self, "lexicon", Lexicon.for_scenario(self.places, self.verifiers, self.vague))
 
     @classmethod
     def empty(cls, config: RulesConfig = DEFAULT_CONFIG) -> Catalogue:
@@ -315,6 +316,10 @@ class Catalogue:
             verifiers=tuple(
                 (str(v["name"]), _tuple(v.get("aliases")), str(v.get("kind") or "third-party"))
                 for v in scenario.get("verifiers") or ()
+            ),
+            vague=tuple(
+                (str(v["name"]), _tuple(v.get("aliases")), bool(v.get("needs_definition")))
+                for v in scenario.get("vague") or ()
             ),
         )
 

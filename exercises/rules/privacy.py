@@ -1,7 +1,7 @@
 """Value figures are private: a team sees its own, never another team's.
 
 Each team's value table is its private brief. Reasons and hints state what a
-party gives and gets in its own values, always through ``ledger_phrase`` ("DPRK
+party gives and gets in its own values, always through ``ledger_phrase`` ("North
 gives 23 and gets 2"), so one function can take them out again: a team reads its
 own figures and, for every other party, only whether it gives more or less than
 it gets. The debrief (``viewer=None``) shows no figures at all.
@@ -25,8 +25,8 @@ def ledger_phrase(party: str, gives: float, gets: float) -> str:
 
 _NUM = r"-?\d+(?:\.\d+)?"
 _LEDGER_RE = re.compile(rf"(?P<party>[A-Za-z][\w.-]*) gives (?P<gives>{_NUM}) and gets (?P<gets>{_NUM})")
-# Texts stored by earlier versions: "(USA gives 6, gets 8; DPRK gives 6, gets 8)" in the
-# balance reason, "USA gets 8 but gives 4" / "DPRK gives 6 but gets 0 (its own values)" in hints.
+# Texts stored by earlier versions: "(USA gives 6, gets 8; North gives 6, gets 8)" in the
+# balance reason, "USA gets 8 but gives 4" / "North gives 6 but gets 0 (its own values)" in hints.
 _LEGACY_LIST_RE = re.compile(r"\s*\([^)]*\bgives\b[^)]*\)")
 _LEGACY_HINT_RE = re.compile(
     rf"(?P<party>[A-Za-z][\w.-]*) (?:gives (?P<g1>{_NUM}) but gets (?P<r1>{_NUM})"

@@ -2,10 +2,10 @@
 
 Keohane (1986) separates *specific* reciprocity (specified partners exchange
 items of equivalent value in a delimited sequence) from *diffuse* reciprocity;
-the Six-Party Talks put it as "commitment for commitment, action for action".
-Osgood's GRIT adds that a verifiable unilateral step that explicitly invites a
-response can start the exchange. The brief: "Trump should also be prepared to
-give something to Kim if North Korea agrees to U.S. demands."
+negotiators put it as "commitment for commitment, action for action". Osgood's
+GRIT adds that a verifiable unilateral step that explicitly invites a response
+can start the exchange. The brief: a side that makes demands should be prepared
+to give something when they are met.
 
 Components (SCORING.md, "Reciprocity of an offer"): balance among the parties
 that give, linkage, phasing, verifiability of each giving party's steps,

@@ -1,9 +1,9 @@
 """Specificity: how precisely a commitment defines the conduct it requires.
 
 Abbott et al. (2000) call this *precision*: rules that unambiguously define the
-conduct they require. The brief's lesson is that the inter-Korean military
+conduct they require. The brief's lesson is that a detailed military
 agreement was implemented because it said who, what, how many, where, by when
-and checked by whom; the Singapore statement was not because it said none of it.
+and checked by whom; a vague summit statement was not because it said none of it.
 Each rubric line of SCORING.md ("Specificity of one commitment") is one feature
 below; each earns points, explains itself (a ``Reason``) and, when missed, says
 what to add (an ``Improvement``).
@@ -18,8 +18,8 @@ from .calendar import DeadlineCredit, judge_deadline
 from .model import FIELD_LABELS, Catalogue, Commitment, CommitmentScore, Improvement, Offer, Reason
 from .values import commitment_value, value_note
 
-# The fields searched for numbers with units (not the verification field: "the
-# 1718 Committee" is a name, not a quantity).
+# The fields searched for numbers with units (not the verification field: a
+# committee named by a resolution's number is a name, not a quantity).
 _QUANTITY_FIELDS = frozenset({"action", "object", "quantity", "unit", "text"})
 _FIELDS = ("action", "text", "object", "quantity", "unit", "site", "deadline", "verification", "duration")
 

@@ -3,8 +3,8 @@
 A catalogue item's value is booked only when the commitment is how the scenario
 says the item is delivered: given by one of the teams the item lists (``by``)
 with one of its actions (``actions``). Anything else is free text, whatever its
-tag says: the USA "freezing its own paperwork", tagged as the Yongbyon freeze,
-books nothing of the freeze. Free text is worth a conservative default
+tag says: the USA "freezing its own paperwork", tagged as the other side's reactor
+freeze, books nothing of the freeze. Free text is worth a conservative default
 (``values.default_giver`` to the giver, ``values.default_receiver`` to each
 receiver, 0 to anyone else) when it names something of substance the rules know
 (fissile material, missiles, guard posts, sanctions, aid...); a step about

@@ -1,5 +1,6 @@
-"""What a referee recognises in a scenario pack: its calendar, places and verifiers,
-and how each catalogue item is delivered (docs/scenario-format.md).
+"""What a referee recognises in a scenario pack: its calendar, places, verifiers and
+vague formulas, how each catalogue item is delivered, and the sources the pack cites
+(docs/scenario-format.md).
 
 Validation in the loader's style (collect every mistake, name its place); the
 rules engine is asked whether a pre-filled commitment books its own item, so the
@@ -14,6 +15,8 @@ from typing import Any
 CALENDAR_KEYS = ("start", "round_days", "horizon")
 PLACE_KEYS = ("name", "aliases")
 VERIFIER_KEYS = ("name", "aliases", "kind")
+VAGUE_KEYS = ("name", "aliases", "needs_definition")
+SOURCE_KEYS = ("title", "url", "note")
 VERIFIER_KINDS = ("third-party", "party")
 ROUND_DAYS_RANGE = (1, 3650)
 
@@ -51,7 +54,8 @@ def iso_date(check: Any, value: Any, place: str) -> str:
 
 
 def names(check: Any, raw: Any, section: str, keys: tuple[str, ...]) -> list[dict]:
-    """``places`` or ``verifiers``: entries with a name and aliases (a place may be a bare name)."""
+    """``places``, ``verifiers`` or ``vague``: entries with a name and aliases (a place or a
+    vague formula may be a bare name)."""
     if raw is None:
         return []
     entries = raw if isinstance(raw, list) else _not_a_list(check, raw, section)
@@ -73,12 +77,47 @@ def names(check: Any, raw: Any, section: str, keys: tuple[str, ...]) -> list[dic
             if kind not in VERIFIER_KINDS:
                 check.fail(f"{place}.kind", f"must be one of {', '.join(VERIFIER_KINDS)}, got {check.show(kind)}")
             item["kind"] = kind if kind in VERIFIER_KINDS else "third-party"
+        if "needs_definition" in keys:
+            item["needs_definition"] = check.boolean(entry.get("needs_definition", False), f"{place}.needs_definition")
         for written in [item["name"], *item["aliases"]]:
             folded = " ".join(written.lower().split())
             if folded and folded in seen:
                 check.fail(place, f"{written!r} is already listed in {seen[folded]}")
             seen[folded] = place
         result.append(item)
+    return result
+
+
+def sources(check: Any, raw: Any) -> list[dict]:
+    """Where the pack's facts come from: ``{title, url, note}`` entries (or a bare title).
+
+    A link is shown to facilitators, so only web addresses are accepted: a
+    ``javascript:`` link in an uploaded pack must never reach a page.
+    """
+    if raw is None:
+        return []
+    entries = raw if isinstance(raw, list) else _not_a_list(check, raw, "sources")
+    result = []
+    for index, entry in enumerate(entries):
+        place = f"sources[{index}]"
+        if isinstance(entry, str):
+            entry = {"title": entry}
+        if not check.mapping(entry, place):
+            continue
+        check.keys(entry, SOURCE_KEYS, ("title",), place)
+        url = check.text(entry.get("url", ""), f"{place}.url", blank_ok=True)
+        if url and not url.lower().startswith(("https://", "http://")):
+            check.fail(
+                f"{place}.url", f"must be a web address starting with https:// or http://, got {check.show(url)}"
+            )
+            url = ""
+        result.append(
+            {
+                "title": check.text(entry.get("title"), f"{place}.title"),
+                "url": url,
+                "note": check.text(entry.get("note", ""), f"{place}.note", blank_ok=True),
+            }
+        )
     return result
 
 

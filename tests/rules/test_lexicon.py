@@ -2,7 +2,7 @@
 
 import pytest
 
-from exercises.rules import score_commitment
+from exercises.rules import Catalogue, score_commitment
 from exercises.rules.lexicon import LEXICON, PHASED, VAGUE, normalise
 
 from .conftest import commitment, points
@@ -27,7 +27,6 @@ SCORING_MD_VAGUE = [
     "corresponding measures",
     "in the spirit of",
     "complete denuclearization",
-    "lasting and stable peace regime",
     "new relations",
     "security guarantees",
     "mutual confidence",
@@ -47,6 +46,17 @@ def test_each_vague_term_costs_5(empty, term):
                                         text=f"The DPRK will act, {term}."), empty)  # fmt: skip
     assert points(vague, "vague") == -5, [r for r in vague.reasons if r.code == "vague"]
     assert vague.specificity < clean.specificity
+
+
+@pytest.mark.parametrize(
+    ("term", "needs_definition"), [("lasting and stable peace regime", False), ("practical needs", True)]
+)
+def test_a_scenarios_own_vague_formulas_cost_5_in_that_scenario_only(empty, term, needs_definition):
+    """Formulas of one case (the Singapore statement's "peace regime") come from its pack, not the code."""
+    scenario = Catalogue(vague=((term, (), needs_definition),))
+    text = f"The parties will act, {term}."
+    assert points(score_commitment(commitment(text=text), scenario), "vague") == -5
+    assert points(score_commitment(commitment(text=text), empty), "vague") == 0
 
 
 @pytest.mark.parametrize("term", ["WORK TOWARD", "Work Towards", "strives", "Seeking", "endeavor", "discussions"])

@@ -12,11 +12,17 @@ from exercises import bots as stand_ins
 from exercises import services
 from exercises.models import Exercise, Participant
 from exercises.reports import tables
-from exercises.scenarios import DEFAULT_SCENARIO_KEY, load_scenario
+from exercises.scenarios import DEFAULT_SCENARIO_KEY, ScenarioError, available_scenarios, load_scenario
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "tabletop-demo"
-DEMO_TITLE = "Demo: second summit"
+DEMO_TITLE = "Demo: second summit"  # the default scenario's demo keeps its old title, so `make run` reuses it
+
+
+def demo_title(scenario_key: str) -> str:
+    if scenario_key == DEFAULT_SCENARIO_KEY:
+        return DEMO_TITLE
+    return f"Demo: {load_scenario(scenario_key)['title']}"
 
 
 class Command(BaseCommand):
@@ -37,19 +43,29 @@ class Command(BaseCommand):
         parser.add_argument("--new", action="store_true", help="always create a new exercise")
         parser.add_argument("--seed", default=None, help="outcome seed, for reproducible demos")
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+        parser.add_argument(
+            "--scenario",
+            default=DEFAULT_SCENARIO_KEY,
+            help=f"key of a built-in scenario pack (default: {DEFAULT_SCENARIO_KEY})",
+        )
         # `make run HOST=... PORT=...` passes its own, so the printed links open the server it starts.
         parser.add_argument("--host", default="127.0.0.1", help="the host the server listens on (for the links)")
         parser.add_argument("--port", type=int, default=8000, help="the port the server listens on (for the links)")
 
-    def handle(self, *args, teams, rounds, played_rounds, bots, new, seed, json: bool, host, port, **options):
+    def handle(self, *args, teams, rounds, played_rounds, bots, new, seed, json: bool, host, port, scenario, **options):
         if teams < 2 or teams > 60:
             raise CommandError("--teams must be between 2 and 60.")
         if not 0 <= bots < teams:
             raise CommandError("--bots must be between 0 and the number of teams less one (one team stays human).")
+        if scenario not in available_scenarios():
+            known = ", ".join(sorted(available_scenarios()))
+            raise CommandError(f"--scenario: unknown scenario {scenario!r}; known scenarios: {known}")
         facilitator = demo_facilitator()
-        exercise = None if new else existing_demo(facilitator, teams)
+        exercise = None if new else existing_demo(facilitator, teams, scenario)
         if exercise is None:
-            exercise = create_demo(facilitator, teams=teams, rounds=rounds, played_rounds=played_rounds, seed=seed)
+            exercise = create_demo(
+                facilitator, teams=teams, rounds=rounds, played_rounds=played_rounds, seed=seed, scenario_key=scenario
+            )
         if bots:
             hand_to_bots(exercise, bots)
         payload = describe(exercise)
@@ -72,19 +88,22 @@ def demo_facilitator():
     return user
 
 
-def existing_demo(facilitator, teams: int):
+def existing_demo(facilitator, teams: int, scenario_key: str = DEFAULT_SCENARIO_KEY):
     """Running `make run` twice reuses the demo instead of piling up copies."""
-    for exercise in Exercise.objects.filter(facilitator=facilitator, title=DEMO_TITLE).exclude(
-        status=Exercise.Status.ENDED
-    ):
+    for exercise in Exercise.objects.filter(
+        facilitator=facilitator, title=demo_title(scenario_key), scenario_key=scenario_key
+    ).exclude(status=Exercise.Status.ENDED):
         if exercise.teams.count() == teams:
             return exercise
     return None
 
 
-def demo_scenario(teams: int) -> dict:
-    """The default scenario, with extra generic delegations when more teams are asked for."""
-    scenario = load_scenario(DEFAULT_SCENARIO_KEY)
+def demo_scenario(teams: int, scenario_key: str = DEFAULT_SCENARIO_KEY) -> dict:
+    """A built-in scenario, with extra generic delegations when more teams are asked for."""
+    try:
+        scenario = load_scenario(scenario_key)
+    except ScenarioError as exc:
+        raise CommandError(str(exc)) from None
     for n in range(len(scenario["teams"]) + 1, teams + 1):
         key = f"D{n:02d}"
         scenario["teams"].append(
@@ -101,14 +120,22 @@ def demo_scenario(teams: int) -> dict:
     return scenario
 
 
-def create_demo(facilitator, *, teams: int, rounds: int | None, played_rounds: int, seed: str | None) -> Exercise:
-    scenario = demo_scenario(teams)
+def create_demo(
+    facilitator,
+    *,
+    teams: int,
+    rounds: int | None,
+    played_rounds: int,
+    seed: str | None,
+    scenario_key: str = DEFAULT_SCENARIO_KEY,
+) -> Exercise:
+    scenario = demo_scenario(teams, scenario_key)
     num_rounds = max(rounds or scenario["defaults"]["rounds"], played_rounds)
     with transaction.atomic():
         exercise = services.create_exercise(
             facilitator=facilitator,
             scenario=scenario,
-            title=DEMO_TITLE,
+            title=demo_title(scenario_key),
             team_keys=[t["key"] for t in scenario["teams"][:teams]],
             num_rounds=num_rounds,
             round_minutes=scenario["defaults"]["round_minutes"],
@@ -138,6 +165,9 @@ class ScriptedTeams:
         }
         self.teams = list(exercise.teams.all())
         self.catalogue = exercise.scenario["catalogue"]
+        third_party = [v["name"] for v in exercise.scenario.get("verifiers") or () if v.get("kind") == "third-party"]
+        # a verifier this scenario recognises, so the specific half of the demo scores as specific
+        self.verifier = f"{third_party[0]} inspectors with access on request" if third_party else "joint inspection"
 
     def play(self, rounds: int) -> None:
         actor = services.facilitator_label(self.exercise.facilitator)
@@ -185,7 +215,7 @@ class ScriptedTeams:
             "kind": item["key"],
             **{k: str(v) for k, v in fields.items()},
             "deadline": fields.get("deadline") or f"within {self.random.choice([30, 60, 90])} days",
-            "verification": fields.get("verification") or "IAEA inspectors with access on request",
+            "verification": fields.get("verification") or self.verifier,
         }
 
     def answer_inboxes(self) -> None:
@@ -193,7 +223,7 @@ class ScriptedTeams:
         for offer in current.offers.filter(status="pending").order_by("number"):
             for recipient in offer.recipients.all():
                 # Specific, reciprocal offers are usually accepted; vague ones often are too,
-                # as at Singapore, which is what the outcome model then punishes.
+                # as vague summit statements often are, which is what the outcome model then punishes.
                 accept = self.random.random() < (0.85 if (offer.specificity or 0) >= 50 else 0.55)
                 services.respond(offer=offer, participant=self.players[recipient.key], accept=accept)
                 offer.refresh_from_db()
@@ -219,6 +249,7 @@ def describe(exercise: Exercise) -> dict:
         "exercise": {
             "id": exercise.pk,
             "title": exercise.title,
+            "scenario_key": exercise.scenario_key,
             "dashboard_url": reverse("exercise_detail", args=[exercise.pk]),
             "rounds": exercise.num_rounds,
             "played_rounds": exercise.rounds.filter(status="closed").count(),
