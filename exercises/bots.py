@@ -47,6 +47,7 @@ __all__ = [
     "has_bots",
     "human_joined",
     "maybe_tick",
+    "set_pace",
     "start_rehearsal",
     "take_back",
     "tick",
@@ -169,6 +170,8 @@ def tick(exercise_id: int) -> list[BotAction]:
     the next one falls due. Safe to call from any worker at any time."""
     exercise = Exercise.objects.filter(pk=exercise_id).first()
     if exercise is None or exercise.is_ended:
+        if exercise is not None:
+            _remember_plan(exercise.pk, exercise.revision, None)
         return []
     services.close_if_expired(exercise)
     made, next_at = [], None
@@ -285,6 +288,27 @@ def maybe_tick(exercise_id: int) -> None:
 
 
 # --- hand-over, take-back, a human arrives -----------------------------------------------------
+
+PACE_SECONDS = (1, 600)
+
+
+def set_pace(*, exercise: Exercise, seconds: int, actor: str) -> bool:
+    """How long the bots think, on average; moves already due keep their time. False: unchanged."""
+    low, high = PACE_SECONDS
+    if not low <= seconds <= high:
+        raise services.GameError(f"Choose a pace of {low} to {high} seconds.")
+    with transaction.atomic():
+        locked = services._locked_exercise(exercise.pk)
+        if locked.bot_delay_seconds == seconds:
+            return False
+        before, locked.bot_delay_seconds = locked.bot_delay_seconds, seconds
+        locked.save(update_fields=["bot_delay_seconds"])
+        services.record(
+            locked, Event.Kind.EXERCISE_EDITED, actor, round=locked.current_round(), bot_delay_seconds=[before, seconds]
+        )
+    locked.bump()
+    cache.delete(_plan_key(locked.pk))
+    return True
 
 
 def hand_over(*, team: Team, persona: str, actor: str) -> None:

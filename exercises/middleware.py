@@ -12,8 +12,10 @@ logger = logging.getLogger(__name__)
 class StandInsMiddleware:
     """Before a view about an exercise runs, let its bots make the moves that fell due (exercises/bots.py).
 
-    The exercise is read from the URL, or for a player's and an observer's pages from the
-    signed session, so an exercise without bots costs this nothing but a cached flag.
+    Only requests that show the exercise to someone entitled to it count: the owner's
+    console and projector (the session's grant), a seated player's room (the seat), an
+    observer's view (the token's grant). All three are read from the signed session, so a
+    stranger's requests move nothing, and an exercise without bots costs a cached flag.
     """
 
     def __init__(self, get_response):
@@ -26,6 +28,8 @@ class StandInsMiddleware:
         from exercises import access, bots, live, numbers
 
         exercise_id = numbers.int_or_none(view_kwargs.get("exercise_id"), low=1, high=numbers.MAX_ID)
+        if exercise_id is not None and not live.has_console(request, exercise_id):
+            exercise_id = None  # only the owner's console and projector (a session grant, no query) move the bots
         if exercise_id is None and "team_id" in view_kwargs:
             seat = access.seat(request, view_kwargs["team_id"])
             exercise_id = seat.exercise_id if seat else None

@@ -84,5 +84,6 @@ urlpatterns += [
 # --- Stand-ins and rehearsals (issue #16) -------------------------------------------------------
 urlpatterns += [
     path(f"{E}teams/<int:team_id>/bot/", stand_ins.team_bot, name="team_bot"),
+    path(f"{E}bots/pace/", stand_ins.bot_pace, name="bot_pace"),
     path(f"{E}rehearsal/", stand_ins.rehearsal_start, name="rehearsal_start"),
 ]

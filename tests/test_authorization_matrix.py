@@ -77,6 +77,7 @@ TABLE: dict[str, Rule] = {
     "join_code_rotate": rule("owner", "P"),
     "observer_invite": rule("owner", "P"),
     "team_bot": rule("owner", "P"),
+    "bot_pace": rule("owner", "P"),
     "rehearsal_start": rule("owner", "P"),
     "projector": rule("owner", "G"),
     "projector_poll": rule("owner", "G"),

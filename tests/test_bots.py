@@ -129,6 +129,15 @@ def test_a_poll_of_the_room_makes_the_due_move(game, facilitator_client):
     assert BotAction.objects.filter(team=dprk, key="open").count() == 1
 
 
+def test_a_strangers_requests_move_nothing(game, client, other_facilitator_client):
+    exercise, _, _ = game
+    with later(120):
+        client.get(f"/exercises/{exercise.pk}/poll/", {"rev": exercise.revision})
+        other_facilitator_client.get(f"/exercises/{exercise.pk}/poll/", {"rev": exercise.revision})
+        client.get(f"/observe/{exercise.observer_token}/poll/")
+    assert not BotAction.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_workers_ticking_at_once_make_each_move_once(facilitator):
     exercise = factories.make_exercise(facilitator)

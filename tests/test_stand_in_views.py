@@ -121,3 +121,19 @@ def test_seed_demo_bots_play_once_a_round_opens(db):
     assert {a.team.key for a in made if a.key == "open"} == {t["key"] for t in payload["teams"] if t["bot"]}
     assert BotAction.objects.filter(exercise=exercise).count() == len(made)
     assert Response.objects.filter(offer__exercise=exercise).exists()
+
+
+def test_the_pace_is_set_on_the_console_and_recorded(facilitator_client, other_facilitator_client, exercise):
+    url = f"/exercises/{exercise.pk}/bots/pace/"
+    assert facilitator_client.get(url).status_code == 405
+    assert other_facilitator_client.post(url, {"seconds": "5"}).status_code == 404
+    page = facilitator_client.post(url, {"seconds": "ninety"}, follow=True).content.decode()
+    assert "The bots&#x27; pace is a whole number of seconds, from 1 to 600." in page
+    exercise.refresh_from_db()
+    assert exercise.bot_delay_seconds == 40
+    page = facilitator_client.post(url, {"seconds": "12"}, follow=True).content.decode()
+    assert "Bots now take about 12 seconds over each move." in page
+    exercise.refresh_from_db()
+    assert exercise.bot_delay_seconds == 12
+    event = Event.objects.get(exercise=exercise, kind=Event.Kind.EXERCISE_EDITED)
+    assert event.details == {"bot_delay_seconds": [40, 12]}

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from exercises import access, bots, services
+from exercises import access, bots, numbers, services
 
 
 def _console(exercise, anchor: str = "stand-ins-heading"):
@@ -34,6 +34,26 @@ def team_bot(request, exercise_id: int, team_id: int):
             messages.error(request, f"{team.name} has no bot to take back.")
     except services.GameError as exc:
         messages.error(request, str(exc))
+    return _console(exercise)
+
+
+@login_required
+@require_POST
+def bot_pace(request, exercise_id: int):
+    """The bots' thinking time, in seconds (each move waits from half to one and a half times it)."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    low, high = bots.PACE_SECONDS
+    seconds = numbers.int_or_none(request.POST.get("seconds"), low=low, high=high)
+    if seconds is None:
+        messages.error(request, f"The bots' pace is a whole number of seconds, from {low} to {high}.")
+        return _console(exercise)
+    try:
+        changed = bots.set_pace(exercise=exercise, seconds=seconds, actor=services.facilitator_label(request.user))
+    except services.GameError as exc:
+        messages.error(request, str(exc))
+    else:
+        if changed:
+            messages.success(request, f"Bots now take about {seconds} seconds over each move.")
     return _console(exercise)
 
 
