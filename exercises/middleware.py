@@ -22,13 +22,23 @@ class StandInsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        granted = getattr(request, "_stand_ins_ungranted", None)
+        if granted is not None and response.status_code == 200:
+            from exercises import bots, live
+
+            # The console or projector page just granted this session the exercise: learn now,
+            # with the page's own queries, whether it has bots, so that its polls stay query-free.
+            if live.has_console(request, granted):
+                bots.has_bots(granted)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         from exercises import access, bots, live, numbers
 
         exercise_id = numbers.int_or_none(view_kwargs.get("exercise_id"), low=1, high=numbers.MAX_ID)
         if exercise_id is not None and not live.has_console(request, exercise_id):
+            request._stand_ins_ungranted = exercise_id
             exercise_id = None  # only the owner's console and projector (a session grant, no query) move the bots
         if exercise_id is None and "team_id" in view_kwargs:
             seat = access.seat(request, view_kwargs["team_id"])
