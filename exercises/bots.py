@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from exercises import live, persona_moves, personas, services
+from exercises.live import revisions
 from exercises.models import BotAction, Event, Exercise, Offer, Response, Round, Team
 
 __all__ = [
@@ -242,14 +243,14 @@ def forget_local() -> None:
 
 def has_bots(exercise_id: int) -> bool:
     copy = _local.get(exercise_id)
-    if copy is not None and live.clock() - copy[0] < LOCAL_SECONDS:
+    if copy is not None and revisions.clock() - copy[0] < LOCAL_SECONDS:
         return copy[1]
     found = cache.get(_on_key(exercise_id))
     if found is None:
         # Lost with the cache (a restart of the development server): ask the database once.
         found = Team.objects.filter(exercise_id=exercise_id).exclude(bot_persona="").exists()
         cache.set(_on_key(exercise_id), found, live.TTL_SECONDS)
-    _local[exercise_id] = (live.clock(), bool(found))
+    _local[exercise_id] = (revisions.clock(), bool(found))
     return bool(found)
 
 

@@ -25,26 +25,26 @@ class StandInsMiddleware:
         response = self.get_response(request)
         granted = getattr(request, "_stand_ins_ungranted", None)
         if granted is not None and response.status_code == 200:
-            from exercises import bots, live
+            from exercises import access, bots
 
             # The console or projector page just granted this session the exercise: learn now,
             # with the page's own queries, whether it has bots, so that its polls stay query-free.
-            if live.has_console(request, granted):
+            if access.has_console(request, granted):
                 bots.has_bots(granted)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from exercises import access, bots, live, numbers
+        from exercises import access, bots, numbers
 
         exercise_id = numbers.int_or_none(view_kwargs.get("exercise_id"), low=1, high=numbers.MAX_ID)
-        if exercise_id is not None and not live.has_console(request, exercise_id):
+        if exercise_id is not None and not access.has_console(request, exercise_id):
             request._stand_ins_ungranted = exercise_id
             exercise_id = None  # only the owner's console and projector (a session grant, no query) move the bots
         if exercise_id is None and "team_id" in view_kwargs:
             seat = access.seat(request, view_kwargs["team_id"])
             exercise_id = seat.exercise_id if seat else None
         if exercise_id is None and "token" in view_kwargs:
-            exercise_id = live.observed_exercise(request, view_kwargs["token"])
+            exercise_id = access.observed_exercise(request, view_kwargs["token"])
         if exercise_id is None:
             return None
         try:
