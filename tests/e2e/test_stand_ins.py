@@ -120,6 +120,7 @@ def test_the_facilitator_hands_a_team_over_and_watches_a_rehearsal(live_server, 
     shoot(projector, "16-rehearsal-projector")
     console.get_by_role("button", name="End exercise").click()
     expect(console.locator("body")).to_contain_text("ended")
-    console.goto(f"{live_server.url}/exercises/{rehearsal.pk}/report/")
+    # The first report a server draws loads matplotlib: allow it longer than a page.
+    console.goto(f"{live_server.url}/exercises/{rehearsal.pk}/report/", timeout=60000)
     expect(console.locator("body")).to_contain_text("bot: Base hitter")
     shoot(console, "16-rehearsal-report")
