@@ -422,6 +422,22 @@ class Commitment(models.Model):
     def summary(self) -> str:
         return commitment_summary(self)
 
+    @property
+    def because(self) -> str:
+        return breach_words(self.outcome, self.breach_position)
+
+
+def breach_words(outcome: str, breach: int | None) -> str:
+    """Why a linked step was not delivered, in the words every page uses (round results, the
+    team room, the console, the projector and the report): "its condition, no. 1, was broken"."""
+    if not breach:
+        return ""
+    if outcome == Commitment.Outcome.VOIDED:
+        return f"its condition, no. {breach}, was broken"
+    if outcome == Commitment.Outcome.WITHDRAWN:
+        return f"taken back when no. {breach} was broken"
+    return ""
+
 
 # What commitment_summary reads: the fields a query loads to show commitments in one line.
 SUMMARY_TERMS = ("by", "action", "quantity", "unit", "object", "site", "deadline", "text")

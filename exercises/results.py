@@ -28,6 +28,9 @@ class Resolution:
     outcome: str  # a Commitment.Outcome value: the CSS class and the data
     outcome_label: str  # the model's label for it: new outcomes appear with their own words
     overridden: bool
+    # Why a linked step was not delivered: "no. 1 was broken" (void or withdrawn), else "".
+    because: str = ""
+    settled_at_end: bool = False  # in the final reckoning
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class RoundResult:
     to_team: tuple[Resolution, ...]  # what others promised it
     others: tuple[Resolution, ...]  # other promises in its agreements (between its partners)
     still_due: int  # the team's agreed commitments not resolved yet
+    # The tension the round closed with when the final reckoning then moved it (else None).
+    reckoning_from: float | None = None
 
     @property
     def tension_change(self) -> float | None:
@@ -92,12 +97,12 @@ def latest_result(team: Team, rounds: list[Round]) -> RoundResult | None:
     # One read for both: what this close resolved, and what is still due later.
     mine_or_due = list(
         Commitment.objects.filter(Q(offer__from_team=team) | Q(offer__recipients=team))
-        .filter(Q(resolved_in=latest) | Q(outcome=Commitment.Outcome.DUE))
+        .filter(Q(resolved_in=latest) | Q(withdrawn_in=latest) | Q(outcome=Commitment.Outcome.DUE))
         .distinct()
         .select_related("offer")
         .order_by("offer__number", "position")
     )
-    resolved = [c for c in mine_or_due if c.resolved_in_id == latest.pk]
+    resolved = [c for c in mine_or_due if latest.pk in (c.resolved_in_id, c.withdrawn_in_id)]
     still_due = sum(c.outcome == Commitment.Outcome.DUE for c in mine_or_due)
     rows = [_resolution(c) for c in resolved]
     return RoundResult(
@@ -112,6 +117,7 @@ def latest_result(team: Team, rounds: list[Round]) -> RoundResult | None:
         to_team=tuple(r for r, c in zip(rows, resolved, strict=True) if c.by != team.key and team.key in c.to),
         others=tuple(r for r, c in zip(rows, resolved, strict=True) if c.by != team.key and team.key not in c.to),
         still_due=still_due,
+        reckoning_from=latest.reckoning_from,
     )
 
 
@@ -124,6 +130,8 @@ def _resolution(c: Commitment) -> Resolution:
         outcome=c.outcome,
         outcome_label=c.get_outcome_display(),
         overridden=c.overridden,
+        because=c.because,
+        settled_at_end=c.settled_at_end,
     )
 
 

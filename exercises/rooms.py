@@ -85,9 +85,7 @@ def room_state(exercise: Exercise) -> dict:
         "latest_closed": latest_closed,
         # Computed only when the results fragment is rendered, not taken from the cache.
         "charts": SimpleLazyObject(lambda: charts.exercise_charts(exercise, teams, rounds)),
-        "resolved": Commitment.objects.filter(
-            offer__exercise=exercise, outcome__in=[Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN]
-        )
+        "resolved": Commitment.objects.filter(offer__exercise=exercise, outcome__in=SETTLED_OUTCOMES)
         .order_by("-resolved_in__number", "offer__number", "position")
         .values_list(*UMPIRE_FIELDS, named=True),
         "observations": exercise.observations.select_related("round", "team").order_by("-created_at", "-pk")[:20],
@@ -115,6 +113,14 @@ UMPIRE_FIELDS = (
     *("pk", "position", *SUMMARY_TERMS),
     *("outcome", "kept_probability", "overridden", "override_reason"),
     *("offer__number", "offer__from_team__key", "resolved_in__number"),
+    *("to", "breach_position", "settled_at_end", "umpire_value", "withdrawn_in__number"),
+)
+# What the umpire's table lists: every step the ledger settled, void and withdrawn ones too.
+SETTLED_OUTCOMES = (
+    Commitment.Outcome.KEPT,
+    Commitment.Outcome.BROKEN,
+    Commitment.Outcome.VOIDED,
+    Commitment.Outcome.WITHDRAWN,
 )
 
 

@@ -1,5 +1,6 @@
 """The bridge between stored offers and the pure rules engine (exercises/rules/)."""
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,15 @@ def engine_commitment(data: Mapping) -> rules.Commitment:
         phase=get("phase") or None,
         **fields,
     )
+
+
+def delivered_commitment(stored) -> rules.Commitment:
+    """A stored commitment as it is valued once delivered: the umpire's value for a party,
+    when given ("value this step"), beats the catalogue and the free-text default."""
+    commitment = engine_commitment(stored)
+    if stored.umpire_value:
+        commitment = dataclasses.replace(commitment, value=tuple(stored.umpire_value.items()))
+    return commitment
 
 
 def engine_offer(

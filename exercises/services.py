@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from exercises import rules, scoring, triggered_news
@@ -219,8 +219,8 @@ def _close_locked(exercise: Exercise, round_id: int, actor: str) -> bool:
     locked.closed_at = now
     locked.paused_remaining = None
     _expire_pending_offers(exercise, locked, actor)
-    kept, broken = _resolve_due_commitments(exercise, locked)
-    _move_tension(exercise, locked, kept=kept, broken=broken)
+    tally = _resolve_due_commitments(exercise, locked)
+    _move_tension(exercise, locked, tally)
     triggered_news.fire_met_triggers(exercise, locked)
     locked.tension_after = exercise.tension
     locked.save(update_fields=["status", "closed_at", "paused_remaining", "tension_after"])
@@ -231,8 +231,10 @@ def _close_locked(exercise: Exercise, round_id: int, actor: str) -> bool:
         actor,
         round=locked,
         number=locked.number,
-        kept=kept,
-        broken=broken,
+        kept=tally.kept,
+        broken=tally.broken,
+        voided=tally.voided,
+        withdrawn=tally.withdrawn,
         tension=round_to(exercise.tension),
     )
     return True
@@ -266,11 +268,40 @@ def end_exercise(*, exercise: Exercise, actor: str) -> None:
         current = locked.current_round()
         if current and not current.is_closed:
             _close_locked(locked, current.pk, actor)
+        _final_reckoning(locked, actor)
         locked.status = Exercise.Status.ENDED
         locked.ended_at = timezone.now()
         locked.save(update_fields=["status", "ended_at"])
         record(locked, Event.Kind.EXERCISE_ENDED, actor, round=locked.current_round(), tension=round_to(locked.tension))
     exercise.bump()
+
+
+def _final_reckoning(exercise: Exercise, actor: str) -> None:
+    """Every agreed step still due is settled now, in the last round, like a round close:
+    the ledger, tension, then that round's scores again. ``reckoning_from`` keeps the
+    tension the round itself closed with, so pages can show the two apart."""
+    last = exercise.rounds.filter(status=Round.Status.CLOSED).order_by("-number").first()
+    if last is None or not Commitment.objects.filter(offer__exercise=exercise, outcome=Commitment.Outcome.DUE).exists():
+        return
+    last.reckoning_from = exercise.tension
+    tally = _resolve_due_commitments(exercise, last, final=True)
+    _move_tension(exercise, last, tally, cause="final reckoning: ")
+    last.tension_after = exercise.tension
+    last.save(update_fields=["reckoning_from", "tension_after"])
+    TeamScore.objects.filter(round=last).delete()
+    _score_teams(exercise, last)
+    record(
+        exercise,
+        Event.Kind.FINAL_RECKONING,
+        actor,
+        round=last,
+        kept=tally.kept,
+        broken=tally.broken,
+        voided=tally.voided,
+        withdrawn=tally.withdrawn,
+        tension_before=round_to(last.reckoning_from),
+        tension=round_to(exercise.tension),
+    )
 
 
 def round_to(value: float, digits: int = 1) -> float:
@@ -579,55 +610,127 @@ def _expire_pending_offers(exercise, closing: Round, actor: str) -> None:
 # --- outcomes -------------------------------------------------------------------------------
 
 
-def _resolve_due_commitments(exercise: Exercise, closing: Round) -> tuple[int, int]:
-    """Decide kept or broken for each commitment due by this round, reproducibly."""
-    config = scoring.catalogue_for(exercise).config
-    due = (
-        Commitment.objects.filter(
-            offer__exercise=exercise, outcome=Commitment.Outcome.DUE, due_round__lte=closing.number
-        )
-        .select_related("offer", "offer__from_team")
-        .order_by("offer__number", "position")
+@dataclass(frozen=True)
+class Tally:
+    """What one settlement did to the ledger: the counts that move tension."""
+
+    kept: int = 0
+    broken: int = 0
+    voided: int = 0
+    withdrawn: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.kept or self.broken or self.voided or self.withdrawn)
+
+    def words(self) -> str:
+        parts = [f"{self.kept} kept", f"{self.broken} broken"]
+        if self.voided:
+            parts.append(f"{self.voided} void")
+        if self.withdrawn:
+            parts.append(f"{self.withdrawn} withdrawn")
+        return ", ".join(parts)
+
+
+def _resolve_due_commitments(exercise: Exercise, closing: Round, *, final: bool = False) -> Tally:
+    """Settle the agreements with steps due by this round (all of them in the final
+    reckoning), each in the order its links imply (rules.ledger): a step whose condition
+    broke is void, a snap-back step is withdrawn when the other side breaks; the dice
+    decide the rest, reproducibly."""
+    due = Commitment.objects.filter(offer__exercise=exercise, outcome=Commitment.Outcome.DUE)
+    if not final:
+        due = due.filter(due_round__lte=closing.number)
+    offers = (
+        Offer.objects.filter(pk__in=due.values("offer_id"))
+        .select_related("from_team")
+        .prefetch_related("commitments")
+        .order_by("number")
     )
-    kept = broken = 0
-    for commitment in due:
-        probability = rules.kept_probability(
-            commitment.specificity or 0, commitment.offer.reciprocity or 0, exercise.tension, config
-        )
-        is_kept, draw = rules.resolve_commitment(exercise.seed, outcome_key(commitment), probability)
-        commitment.outcome = Commitment.Outcome.KEPT if is_kept else Commitment.Outcome.BROKEN
-        commitment.kept_probability = probability
-        commitment.draw = draw
-        commitment.resolved_in = closing
-        commitment.save(update_fields=["outcome", "kept_probability", "draw", "resolved_in"])
-        kept += is_kept
-        broken += not is_kept
-        record(
-            exercise,
-            Event.Kind.COMMITMENT_RESOLVED,
-            SYSTEM,
-            round=closing,
-            offer=commitment.offer.number,
-            commitment=commitment.position,
-            by=commitment.by,
-            outcome=commitment.outcome,
-            probability=round(probability, 3),
-            draw=round(draw, 3),
-        )
-    return kept, broken
+    counts = {outcome: 0 for outcome in rules.ledger.OUTCOMES}
+    for offer in offers:
+        steps = {c.position: c for c in offer.commitments.all()}
+        ledger_steps = {p: _ledger_step(exercise, offer, c) for p, c in steps.items()}
+        for settled in rules.ledger.settle(ledger_steps.values(), None if final else closing.number):
+            step = ledger_steps[settled.position]
+            _apply_settlement(exercise, closing, offer, steps[settled.position], step, settled, final=final)
+            counts[settled.outcome] += 1
+    return Tally(
+        kept=counts[rules.ledger.KEPT],
+        broken=counts[rules.ledger.BROKEN],
+        voided=counts[rules.ledger.VOIDED],
+        withdrawn=counts[rules.ledger.WITHDRAWN],
+    )
 
 
-def outcome_key(commitment: Commitment) -> str:
+def _ledger_step(exercise: Exercise, offer: Offer, c: Commitment) -> rules.ledger.Step:
+    """A stored step as the ledger reads it; a due step carries its odds and its draw."""
+    catalogue = scoring.catalogue_for(exercise)
+    probability = draw = 0.0
+    if c.outcome == Commitment.Outcome.DUE:
+        probability = rules.kept_probability(c.specificity or 0, offer.reciprocity or 0, exercise.tension, catalogue)
+        _, draw = rules.resolve_commitment(exercise.seed, outcome_key(c, offer), probability)
+    return rules.ledger.Step(
+        position=c.position,
+        by=c.by,
+        due_round=c.due_round or 0,
+        outcome=c.outcome,
+        conditional_on=tuple(int(p) for p in c.conditional_on or ()),
+        snap_back=c.outcome in (Commitment.Outcome.DUE, Commitment.Outcome.KEPT)
+        and rules.has_snap_back(scoring.engine_commitment(c), catalogue),
+        probability=probability,
+        draw=draw,
+    )
+
+
+def _apply_settlement(exercise, closing: Round, offer: Offer, c: Commitment, step, settled, *, final: bool) -> None:
+    """Store one ledger decision on its commitment and record it as an event."""
+    common = {"round": closing, "offer": offer.number, "commitment": c.position, "by": c.by}
+    if settled.outcome == rules.ledger.WITHDRAWN:
+        c.outcome = Commitment.Outcome.WITHDRAWN
+        c.breach_position = settled.breach
+        c.withdrawn_in = closing
+        c.save(update_fields=["outcome", "breach_position", "withdrawn_in"])
+        record(exercise, Event.Kind.COMMITMENT_WITHDRAWN, SYSTEM, breach=settled.breach, **common)
+        return
+    c.resolved_in = closing
+    c.settled_at_end = final
+    if settled.outcome == rules.ledger.VOIDED:
+        c.outcome = Commitment.Outcome.VOIDED
+        c.breach_position = settled.breach
+        c.save(update_fields=["outcome", "breach_position", "resolved_in", "settled_at_end"])
+        record(exercise, Event.Kind.COMMITMENT_VOIDED, SYSTEM, breach=settled.breach, final=final, **common)
+        return
+    c.outcome = Commitment.Outcome.KEPT if settled.outcome == rules.ledger.KEPT else Commitment.Outcome.BROKEN
+    c.kept_probability = step.probability
+    c.draw = step.draw
+    c.save(update_fields=["outcome", "kept_probability", "draw", "resolved_in", "settled_at_end"])
+    record(
+        exercise,
+        Event.Kind.COMMITMENT_RESOLVED,
+        SYSTEM,
+        outcome=c.outcome,
+        probability=round(step.probability, 3),
+        draw=round(step.draw, 3),
+        final=final,
+        **common,
+    )
+
+
+def outcome_key(commitment: Commitment, offer: Offer | None = None) -> str:
     """Stable across replays and exports: the offer's number in the exercise and the position."""
-    return f"offer-{commitment.offer.number}-c{commitment.position}"
+    return f"offer-{(offer or commitment.offer).number}-c{commitment.position}"
 
 
-def _move_tension(exercise: Exercise, closing: Round, *, kept: int, broken: int) -> None:
-    if not kept and not broken:
+def _move_tension(exercise: Exercise, closing: Round, tally: Tally, *, cause: str = "") -> None:
+    if not tally:
         return
     before = exercise.tension
     exercise.tension = rules.tension_after(
-        before, kept=kept, broken=broken, config=scoring.catalogue_for(exercise).config
+        before,
+        kept=tally.kept,
+        broken=tally.broken,
+        voided=tally.voided,
+        withdrawn=tally.withdrawn,
+        config=scoring.catalogue_for(exercise).config,
     )
     exercise.save(update_fields=["tension"])
     record(
@@ -637,25 +740,27 @@ def _move_tension(exercise: Exercise, closing: Round, *, kept: int, broken: int)
         round=closing,
         before=round_to(before),
         after=round_to(exercise.tension),
-        cause=f"{kept} kept, {broken} broken",
+        cause=f"{cause}{tally.words()}",
+    )
+
+
+def delivered_by(exercise: Exercise, number: int):
+    """The steps that count as delivered after round ``number``: kept by then, and not
+    withdrawn by then (a snap-back step counts until the round it was taken back in)."""
+    return Commitment.objects.filter(offer__exercise=exercise, resolved_in__number__lte=number).filter(
+        Q(outcome=Commitment.Outcome.KEPT) | Q(outcome=Commitment.Outcome.WITHDRAWN, withdrawn_in__number__gt=number)
     )
 
 
 def _score_teams(exercise: Exercise, closing: Round) -> None:
     """Each team: the value, in its own table, of what was delivered so far, plus shared stability."""
     catalogue = scoring.catalogue_for(exercise)
-    kept = list(
-        Commitment.objects.filter(
-            offer__exercise=exercise, outcome=Commitment.Outcome.KEPT, resolved_in__number__lte=closing.number
-        )
-        .select_related("offer")
-        .order_by("offer__number", "position")
-    )
+    kept = list(delivered_by(exercise, closing.number).select_related("offer").order_by("offer__number", "position"))
     # The tension the round ended with: an umpire re-scoring round 2 during round 4 must not
     # apply round 4's tension to it.
     tension = exercise.tension if closing.tension_after is None else closing.tension_after
     stability = rules.stability_term(tension, catalogue.config)
-    engine_kept = [scoring.engine_commitment(c) for c in kept]
+    engine_kept = [scoring.delivered_commitment(c) for c in kept]
     rows = []
     for team in exercise.teams.all():
         tally = rules.team_score(team.key, engine_kept, tension, catalogue)
@@ -714,6 +819,45 @@ def override_resolution(*, commitment: Commitment, kept: bool, reason: str, acto
             reason=locked.override_reason,
         )
         _rescore_from(exercise, locked.resolved_in.number if locked.resolved_in else 0)
+    exercise.bump()
+
+
+# The umpire's values stay on the scale of the catalogue's (docs/scoring.md "Value from substance").
+UMPIRE_VALUE_LIMIT = 20
+
+
+def value_step(*, commitment: Commitment, giver: float | None, receiver: float | None, actor: str) -> None:
+    """The umpire's "value this step": what an agreed step is worth to its giver and to each
+    receiver, beating the catalogue and the free-text default; both None clears it. Scores
+    of every closed round it counted in are recomputed."""
+    for value in (giver, receiver):
+        if value is not None and not -UMPIRE_VALUE_LIMIT <= value <= UMPIRE_VALUE_LIMIT:
+            raise GameError(f"Give values between -{UMPIRE_VALUE_LIMIT} and {UMPIRE_VALUE_LIMIT}.")
+    with transaction.atomic():
+        exercise = _locked_exercise(commitment.offer.exercise_id)
+        locked = Commitment.objects.select_for_update().select_related("offer", "resolved_in").get(pk=commitment.pk)
+        if locked.outcome in (Commitment.Outcome.PROPOSED, Commitment.Outcome.VOID):
+            raise GameError("Only a step of an agreement can be valued.")
+        values = {}
+        if giver is not None:
+            values[locked.by] = float(giver)
+        if receiver is not None:
+            values.update((party, float(receiver)) for party in locked.to if party != locked.by)
+        before = locked.umpire_value
+        locked.umpire_value = values
+        locked.save(update_fields=["umpire_value"])
+        record(
+            exercise,
+            Event.Kind.COMMITMENT_VALUED,
+            actor,
+            round=exercise.current_round(),
+            offer=locked.offer.number,
+            commitment=locked.position,
+            before=before,
+            after=values,
+        )
+        if locked.resolved_in is not None:
+            _rescore_from(exercise, locked.resolved_in.number)
     exercise.bump()
 
 

@@ -60,6 +60,7 @@ urlpatterns += [
     path(f"{E}triggers/disarm/", console.trigger_disarm, name="trigger_disarm"),
     path(f"{E}leaderboard/", console.leaderboard_reveal, name="leaderboard_reveal"),
     path(f"{E}commitments/<int:commitment_id>/override/", console.commitment_override, name="commitment_override"),
+    path(f"{E}commitments/<int:commitment_id>/value/", console.commitment_value, name="commitment_value"),
     path(f"{E}players/<int:participant_id>/move/", console.player_move, name="player_move"),
     path(f"{E}players/<int:participant_id>/remove/", console.player_remove, name="player_remove"),
     path(f"{E}players/<int:participant_id>/readmit/", console.player_readmit, name="player_readmit"),

@@ -71,6 +71,7 @@ TABLE: dict[str, Rule] = {
     "trigger_disarm": rule("owner", "P"),
     "leaderboard_reveal": rule("owner", "P"),
     "commitment_override": rule("owner", "P"),
+    "commitment_value": rule("owner", "P"),
     "player_move": rule("owner", "P"),
     "player_remove": rule("owner", "P"),
     "player_readmit": rule("owner", "P"),

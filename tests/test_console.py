@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from exercises import roster, services
-from exercises.models import Commitment, Event, Inject, Participant, Round
+from exercises.models import Commitment, Event, Inject, Participant, Round, TeamScore
 from tests import factories
 from tests.conftest import player_client
 from tests.test_views_team import offer_post
@@ -440,14 +440,18 @@ def test_the_umpire_table_offers_the_opposite_ruling_for_each_resolved_commitmen
     page = console(facilitator_client, exercise).content.decode()
     umpire = page.split('class="table table-sm align-middle umpire"')[1].split("</table>")[0]
     rows = re.findall(r"<tr>\s*<td>#(.*?)</tr>", umpire, re.S)
-    resolved = offer.commitments.filter(outcome__in=["kept", "broken"]).order_by("position")
+    resolved = offer.commitments.exclude(outcome="due").order_by("position")
     assert len(rows) == resolved.count() > 0
     for row, commitment in zip(rows, resolved, strict=True):
+        assert row.startswith(f"1.{commitment.position} ") and 'name="csrfmiddlewaretoken"' in row
+        assert f'action="/exercises/{exercise.pk}/commitments/{commitment.pk}/value/"' in row
+        if commitment.outcome == "voided":  # its condition broke: never drawn, nothing to overrule
+            assert "(its condition, no. 1, was broken)" in row and "/override/" not in row
+            continue
         flip = "broken" if commitment.outcome == "kept" else "kept"
-        assert row.startswith(f"1.{commitment.position} ") and "p(kept) 0." in row
+        assert "p(kept) 0." in row
         assert f'action="/exercises/{exercise.pk}/commitments/{commitment.pk}/override/"' in row
         assert f'name="outcome" value="{flip}"' in row and f"Rule {flip}</button>" in row
-        assert 'name="csrfmiddlewaretoken"' in row
 
 
 def test_an_unresolved_commitment_cannot_be_overridden(facilitator_client, exercise, usa, dprk):
@@ -459,6 +463,47 @@ def test_an_unresolved_commitment_cannot_be_overridden(facilitator_client, exerc
     )
     assert b"Only a resolved commitment" in response.content
     assert Commitment.objects.get(pk=c.pk).outcome == "proposed"
+
+
+def test_the_umpire_values_a_step_and_the_scores_follow(facilitator_client, exercise, usa, dprk):
+    offer = play_a_round(exercise, usa, dprk)
+    services.close_round(round=services.start_round(exercise=exercise, actor="t"), actor="t")
+    step = offer.commitments.order_by("position").first()
+    step.refresh_from_db()
+    step.outcome = "kept"
+    step.save(update_fields=["outcome"])
+    url = f"/exercises/{exercise.pk}/commitments/{step.pk}/value/"
+    assert facilitator_client.get(url).status_code == 405
+    bad = facilitator_client.post(url, {"giver": "lots", "receiver": "2"}, follow=True)
+    assert b"Values are numbers" in bad.content
+    too_big = facilitator_client.post(url, {"giver": "-2", "receiver": "99"}, follow=True)
+    assert b"between -20 and 20" in too_big.content
+    step.refresh_from_db()
+    assert step.umpire_value == {} and not Event.objects.filter(kind=Event.Kind.COMMITMENT_VALUED).exists()
+    done = facilitator_client.post(url, {"giver": "-3", "receiver": "7,5"}, follow=True)
+    assert b"valued by the umpire. Scores updated." in done.content
+    step.refresh_from_db()
+    assert step.umpire_value == {step.by: -3.0, **dict.fromkeys(step.to, 7.5)}
+    event = Event.objects.get(kind=Event.Kind.COMMITMENT_VALUED)
+    assert event.details["after"] == step.umpire_value and event.actor == "facilitator alice"
+    receiver = step.to[0]
+    score = TeamScore.objects.get(round=step.resolved_in, team__key=receiver)
+    assert {"offer": offer.number, "commitment": step.position, "value": 7.5} in score.detail
+    umpire = console(facilitator_client, exercise).content.decode().split("align-middle umpire")[1]
+    assert f"{step.by} -3, {receiver} 7.5" in umpire and "Value this step</button>" in umpire
+    facilitator_client.post(url, {"giver": "", "receiver": ""})
+    step.refresh_from_db()
+    assert step.umpire_value == {}
+
+
+def test_a_step_never_agreed_cannot_be_valued(facilitator_client, exercise, usa, dprk):
+    services.start_round(exercise=exercise, actor="t")
+    c = factories.send_offer(dprk, [usa.team]).commitments.first()
+    response = facilitator_client.post(
+        f"/exercises/{exercise.pk}/commitments/{c.pk}/value/", {"giver": "1", "receiver": "1"}, follow=True
+    )
+    assert b"Only a step of an agreement can be valued" in response.content
+    assert Commitment.objects.get(pk=c.pk).umpire_value == {}
 
 
 def test_it_reveals_and_hides_the_leaderboard(facilitator_client, exercise):
@@ -548,6 +593,7 @@ POST_ACTIONS = [
     "triggers/disarm/",
     "leaderboard/",
     "commitments/{commitment}/override/",
+    "commitments/{commitment}/value/",
     "players/{player}/move/",
     "players/{player}/remove/",
     "observers/",

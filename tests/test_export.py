@@ -127,7 +127,7 @@ def test_the_schema_check_catches_broken_files(played):
     data = json.loads(json.dumps(export_exercise(played)))
     good = validate_export(data)
     assert good == []
-    data["version"] = 3
+    data["version"] = 4
     del data["teams"][0]["key"]
     data["offers"][0]["status"] = "maybe"
     data["rounds"][0]["opened_at"] = "yesterday"
@@ -244,3 +244,21 @@ def test_import_refuses_bad_files_with_a_message(db, tmp_path, facilitator):
     with pytest.raises(CommandError, match="No exercise"):
         call_command("export_exercise", "999999")
     assert Exercise.objects.count() == 0
+
+
+def test_a_version_2_file_still_imports_with_no_step_voided_withdrawn_or_valued(played, facilitator):
+    data = json.loads(json.dumps(export_exercise(played)))
+    data["version"] = 2
+    for c in data["commitments"]:
+        for key in ("breach_position", "withdrawn_in", "settled_at_end", "umpire_value"):
+            del c[key]
+    for r in data["rounds"]:
+        del r["reckoning_from"]
+    for r in data["responses"]:
+        del r["note"]
+    assert validate_export(data) == []
+    copy = import_exercise(data, facilitator=facilitator)
+    commitments = Commitment.objects.filter(offer__exercise=copy)
+    assert commitments.count() == Commitment.objects.filter(offer__exercise=played).count() > 0
+    assert not commitments.filter(settled_at_end=True).exists()
+    assert all(c.umpire_value == {} and c.breach_position is None for c in commitments)

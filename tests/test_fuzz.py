@@ -234,6 +234,7 @@ FACILITATOR_POSTS = [
     "injects/",
     "leaderboard/",
     "commitments/{commitment}/override/",
+    "commitments/{commitment}/value/",
     "players/{player}/move/",
     "observers/",
     "report/narrative/",

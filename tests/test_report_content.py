@@ -74,6 +74,7 @@ def test_it_lists_every_team_round_and_agreement_with_its_numbers(played, facili
         kept = sum(c.outcome == Commitment.Outcome.KEPT for c in offer.commitments.all())
         broken = sum(c.outcome == Commitment.Outcome.BROKEN for c in offer.commitments.all())
         due = sum(c.outcome == Commitment.Outcome.DUE for c in offer.commitments.all())
+        not_delivered = sum(c.outcome in ("voided", "withdrawn") for c in offer.commitments.all())
         row = re.search(
             rf'<tr><td class="num"><a href="#offer-{offer.number}">{offer.number}</a></td>(.*?)</tr>',
             facilitator_page,
@@ -87,6 +88,7 @@ def test_it_lists_every_team_round_and_agreement_with_its_numbers(played, facili
             str(offer.reciprocity),
             str(kept),
             str(broken),
+            str(not_delivered),
             str(due),
         ]
 

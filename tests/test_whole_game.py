@@ -71,10 +71,12 @@ def test_four_teams_play_three_rounds(client, facilitator):
     agreements = Offer.objects.filter(exercise=exercise, status="accepted")
     assert agreements.count() == 6  # USA's and DPRK's offers, each round
     assert Offer.objects.filter(exercise=exercise, parent__isnull=False).count() == 3
-    # Agreements of rounds 1 and 2 were due by round 3's close; round 3's stay on the ledger.
-    resolved = Commitment.objects.filter(offer__exercise=exercise, outcome__in=["kept", "broken"])
-    assert resolved.count() == 8
-    assert Commitment.objects.filter(offer__exercise=exercise, outcome="due").count() == 4
+    # Agreements of rounds 1 and 2 were due by round 3's close; round 3's were settled in
+    # the final reckoning when the exercise ended: nothing agreed stays on the ledger.
+    settled = Commitment.objects.filter(offer__exercise=exercise, outcome__in=["kept", "broken", "voided", "withdrawn"])
+    assert settled.count() == 12
+    assert settled.filter(settled_at_end=True).count() == 4
+    assert Commitment.objects.filter(offer__exercise=exercise, outcome="due").count() == 0
     assert TeamScore.objects.filter(round__exercise=exercise).count() == 12
     kinds = set(exercise.events.values_list("kind", flat=True))
     for kind in [
@@ -87,6 +89,7 @@ def test_four_teams_play_three_rounds(client, facilitator):
         Event.Kind.AGREEMENT_REACHED,
         Event.Kind.COMMITMENT_RESOLVED,
         Event.Kind.ROUND_CLOSED,
+        Event.Kind.FINAL_RECKONING,
         Event.Kind.EXERCISE_ENDED,
     ]:
         assert kind in kinds, kind

@@ -68,6 +68,10 @@ TIMELINE_KINDS = {
     Event.Kind.TENSION_CHANGED,
     Event.Kind.CONFLICT_FLAGGED,
     Event.Kind.COMMITMENT_OVERRIDDEN,
+    Event.Kind.COMMITMENT_VOIDED,
+    Event.Kind.COMMITMENT_WITHDRAWN,
+    Event.Kind.COMMITMENT_VALUED,
+    Event.Kind.FINAL_RECKONING,
     Event.Kind.LEADERBOARD_REVEALED,
     Event.Kind.REHEARSAL_STARTED,
     Event.Kind.BOT_ASSIGNED,
@@ -102,6 +106,8 @@ class CommitmentRow:
     draw: float | None
     overridden: bool
     override_reason: str
+    because: str  # why a linked step was not delivered (void or withdrawn), else ""
+    settled_at_end: bool  # in the final reckoning
     has_deadline: bool
     firm_deadline: bool
     verified: bool
@@ -163,6 +169,11 @@ class OfferRow:
     @property
     def due(self) -> int:
         return self._outcomes(Commitment.Outcome.DUE)
+
+    @property
+    def void_or_withdrawn(self) -> int:
+        """Linked steps not delivered because the other side broke one (rules/ledger.py)."""
+        return self._outcomes(Commitment.Outcome.VOIDED) + self._outcomes(Commitment.Outcome.WITHDRAWN)
 
 
 @dataclass
@@ -478,6 +489,8 @@ def _commitment_row(c: Commitment, offer: Offer, round_number) -> CommitmentRow:
         draw=c.draw,
         overridden=c.overridden,
         override_reason=c.override_reason,
+        because=c.because,
+        settled_at_end=c.settled_at_end,
         has_deadline=bool(c.deadline.strip()),
         firm_deadline=firm,
         verified=verified,
@@ -628,9 +641,26 @@ def describe_event(kind: str, d: dict, names: dict[str, str]) -> str:
     if kind == K.ROUND_OPENED:
         return f"Round {d.get('number', '')} opened."
     if kind == K.ROUND_CLOSED:
+        return f"Round {d.get('number', '')} closed: {_settled_words(d)}; tension {d.get('tension', '')}."
+    if kind == K.FINAL_RECKONING:
         return (
-            f"Round {d.get('number', '')} closed: {d.get('kept', 0)} commitments kept, "
-            f"{d.get('broken', 0)} broken; tension {d.get('tension', '')}."
+            f"Final reckoning: every commitment still due was settled, {_settled_words(d)}; "
+            f"tension {d.get('tension_before', '')} → {d.get('tension', '')}."
+        )
+    if kind == K.COMMITMENT_VOIDED:
+        return (
+            f"Offer #{d.get('offer', '')}, commitment {d.get('commitment', '')} ({d.get('by', '')}): "
+            f"void, its condition no. {d.get('breach', '')} was broken."
+        )
+    if kind == K.COMMITMENT_WITHDRAWN:
+        return (
+            f"Offer #{d.get('offer', '')}, commitment {d.get('commitment', '')} ({d.get('by', '')}): "
+            f"withdrawn (snap-back) when no. {d.get('breach', '')} was broken."
+        )
+    if kind == K.COMMITMENT_VALUED:
+        values = ", ".join(f"{party} {value:g}" for party, value in (d.get("after") or {}).items())
+        return f"Offer #{d.get('offer', '')}, commitment {d.get('commitment', '')}: " + (
+            f"valued by the umpire ({values})." if values else "the umpire's value cleared."
         )
     if kind == K.ROUND_EXTENDED:
         return f"Extended by {d.get('minutes', '')} min."
@@ -660,6 +690,15 @@ def describe_event(kind: str, d: dict, names: dict[str, str]) -> str:
     if kind == K.EXERCISE_ENDED:
         return f"Exercise ended; tension {d.get('tension', '')}."
     return ""
+
+
+def _settled_words(d: dict) -> str:
+    words = f"{d.get('kept', 0)} commitments kept, {d.get('broken', 0)} broken"
+    if d.get("voided"):
+        words += f", {d['voided']} void (condition broken)"
+    if d.get("withdrawn"):
+        words += f", {d['withdrawn']} withdrawn (snap-back)"
+    return words
 
 
 # --- teams ---------------------------------------------------------------------------------------

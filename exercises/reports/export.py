@@ -37,12 +37,16 @@ from exercises.models import (
 from exercises.rules.model import COMMITMENT_TERMS
 
 FORMAT = "tabletop-exercise"
-VERSION = 2  # 2: participants carry removed_at (docs/export-format.md); version 1 files still import
+# 2: participants carry removed_at; 3: linked steps, the final reckoning, umpire values and
+# answers' notes (docs/export-format.md). Older files still import.
+VERSION = 3
 
 COMMITMENT_FIELDS = (
     "position", *COMMITMENT_TERMS, "specificity", "reasons", "outcome", "due_round",
     "kept_probability", "draw", "overridden", "override_reason",
 )  # fmt: skip
+# Version 3's commitment fields, with what an older file means by leaving them out.
+COMMITMENT_FIELDS_V3 = {"breach_position": None, "settled_at_end": False, "umpire_value": {}}
 
 
 class ExportFormatError(ValueError):
@@ -113,6 +117,7 @@ def export_exercise(exercise: Exercise) -> dict:
                 "closed_at": _dt(r.closed_at),
                 "tension_before": r.tension_before,
                 "tension_after": r.tension_after,
+                "reckoning_from": r.reckoning_from,
             }
             for r in rounds
         ],
@@ -151,7 +156,9 @@ def export_exercise(exercise: Exercise) -> dict:
             {
                 "offer": offer_number[c.offer_id],
                 **{name: getattr(c, name) for name in COMMITMENT_FIELDS},
+                **{name: getattr(c, name) for name in COMMITMENT_FIELDS_V3},
                 "resolved_in": number.get(c.resolved_in_id),
+                "withdrawn_in": number.get(c.withdrawn_in_id),
             }
             for c in Commitment.objects.filter(offer__exercise=exercise).order_by("pk")
         ],
@@ -161,6 +168,7 @@ def export_exercise(exercise: Exercise) -> dict:
                 "team": key[r.team_id],
                 "participant": seat.get(r.participant_id),
                 "kind": r.kind,
+                "note": r.note,
                 "counter_offer": offer_number.get(r.counter_offer_id),
                 "created_at": _dt(r.created_at),
             }
@@ -307,6 +315,7 @@ def _import(data: dict, facilitator) -> Exercise:
             closed_at=_parse_dt(r["closed_at"]),
             tension_before=r["tension_before"],
             tension_after=r["tension_after"],
+            reckoning_from=r.get("reckoning_from"),
         )
     for i in data["injects"]:
         inject = Inject.objects.create(
@@ -326,7 +335,9 @@ def _import(data: dict, facilitator) -> Exercise:
         Commitment(
             offer=_lookup(offers, c["offer"], "offer"),
             resolved_in=_optional(rounds, c["resolved_in"], "round"),
+            withdrawn_in=_optional(rounds, c.get("withdrawn_in"), "round"),
             **{name: c[name] for name in COMMITMENT_FIELDS},
+            **{name: c.get(name, default) for name, default in COMMITMENT_FIELDS_V3.items()},
         )
         for c in data["commitments"]
     )
@@ -336,6 +347,7 @@ def _import(data: dict, facilitator) -> Exercise:
             team=_lookup(teams, r["team"], "team"),
             participant=_seat(seats, r["participant"]),
             kind=r["kind"],
+            note=r.get("note", ""),
             counter_offer=_optional(offers, r["counter_offer"], "offer"),
             created_at=_parse_dt(r["created_at"]),
         )

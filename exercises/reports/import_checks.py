@@ -87,6 +87,7 @@ REFERENCES = [
     ("offers", "submitted_by", "participant", False),
     ("commitments", "offer", "offer", False),
     ("commitments", "resolved_in", "round", False),
+    ("commitments", "withdrawn_in", "round", False),
     ("responses", "offer", "offer", False),
     ("responses", "team", "team", False),
     ("responses", "participant", "participant", False),
@@ -167,7 +168,7 @@ def _references(data: dict) -> list[str]:
     problems = []
     for part, key, target, many in REFERENCES:
         for index, row in enumerate(data[part]):
-            refs = row[key] if many else [row[key]]
+            refs = row.get(key) if many else [row.get(key)]  # keys a later version added may be absent
             for ref in refs:
                 ref = tuple(ref) if isinstance(ref, list) else ref
                 if ref is not None and ref not in known[target]:

@@ -4,6 +4,7 @@ Frozen dataclasses in (``Commitment``, ``Offer``, ``Catalogue``), scores with
 reasons and improvements out (``CommitmentScore``, ``OfferScore``).
 """
 
+from . import ledger
 from .calendar import Calendar
 from .config import ConfigError, RulesConfig
 from .conflicts import find_conflicts
@@ -32,7 +33,7 @@ from .outcomes import (
     tension_after,
 )
 from .privacy import ledger_phrase, redact_values
-from .specificity import score_commitment
+from .specificity import has_snap_back, score_commitment
 from .standings import Standing, standings
 from .values import action_matches, booked_item, commitment_value, value_note
 
@@ -59,7 +60,9 @@ __all__ = [
     "commitment_value",
     "delivered_value",
     "find_conflicts",
+    "has_snap_back",
     "kept_probability",
+    "ledger",
     "ledger_phrase",
     "redact_values",
     "resolve_commitment",

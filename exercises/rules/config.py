@@ -113,8 +113,10 @@ class Outcomes:
     tension_weight: float = 2.0
     min_probability: float = 0.05
     max_probability: float = 0.95
-    tension_per_kept: float = 2.0  # tension falls by this much per kept commitment
-    tension_per_broken: float = 5.0  # and rises by this much per broken one
+    tension_per_kept: float = 4.0  # tension falls by this much per kept commitment
+    tension_per_broken: float = 4.0  # and rises by this much per broken one
+    tension_per_void: float = 0.0  # a step whose condition broke: not held against anyone
+    tension_per_withdrawn: float = 0.0  # a snap-back taken back: the breach already counted
     stability_weight: float = 10.0  # shared score: weight x (100 - tension) / 100
 
 

@@ -62,12 +62,22 @@ def tension_after(
     inject_deltas: Iterable[float] = (),
     kept: int = 0,
     broken: int = 0,
+    voided: int = 0,
+    withdrawn: int = 0,
     config=None,
 ) -> float:
     """Tension after a round: injects add their deltas, kept commitments lower it,
-    broken ones raise it; clamped to 0..100."""
+    broken ones raise it, void and withdrawn steps move it by their own (scenario-tunable)
+    amounts; clamped to 0..100."""
     o = _cfg(config).outcomes
-    t = float(tension) + sum(inject_deltas) - o.tension_per_kept * kept + o.tension_per_broken * broken
+    t = (
+        float(tension)
+        + sum(inject_deltas)
+        - o.tension_per_kept * kept
+        + o.tension_per_broken * broken
+        + o.tension_per_void * voided
+        + o.tension_per_withdrawn * withdrawn
+    )
     return min(max(t, 0.0), 100.0)
 
 

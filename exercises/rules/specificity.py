@@ -298,6 +298,12 @@ def _book(cfg) -> _Book:
     return book
 
 
+def has_snap_back(c: Commitment, catalogue: Catalogue) -> bool:
+    """Does ``c`` say its benefit returns if the other side defects ("with snap-back")?
+    The ledger withdraws such a step when the other side breaks a later one."""
+    return analyse_commitment(c, catalogue).snapback
+
+
 def analyse_commitment(c: Commitment, catalogue: Catalogue, round_number: int = 1) -> CommitmentFacts:
     """Score one commitment against the rubric; also return the facts reciprocity needs.
 

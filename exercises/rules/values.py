@@ -45,8 +45,71 @@ def action_matches(actions: tuple[str, ...], written: str | None) -> bool:
 
 
 def delivery_problem(c: Commitment, item: CatalogueItem) -> str:
-    """Why ``c`` is not the delivery of ``item`` ("" when it is)."""
-    return _problem(item.by, item.actions, c.by, c.action, None if c.action else c.text)
+    """Why ``c`` is not the delivery of ``item`` ("" when it is): the wrong giver, an action
+    that does not deliver it, or an object that names something else ("1 potato" tagged
+    as a reactor freeze). An empty object is read as the item's own."""
+    problem = _problem(item.by, item.actions, c.by, c.action, None if c.action else c.text)
+    if not problem and c.object and not _names_item(_item_words(item), c.object):
+        return f"it is about {dict(item.fields).get('object') or item.title}, and “{c.object}” is not"
+    return problem
+
+
+# Words too common to tell two objects apart.
+_COMMON = frozenset(
+    [
+        "with",
+        "from",
+        "that",
+        "this",
+        "their",
+        "its",
+        "own",
+        "other",
+        "every",
+        "each",
+        "some",
+        "more",
+        "than",
+        "into",
+        "onto",
+        "upon",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "within",
+        "without",
+        "between",
+        "also",
+        "only",
+        "such",
+        "them",
+        "they",
+        "have",
+        "will",
+        "would",
+        "shall",
+    ]
+)
+
+
+def _stems(text: str) -> frozenset[str]:
+    """Content words, cut to five letters so "sanction" meets "sanctions" and "dismantled"."""
+    words = re.findall(r"[a-z]+", lx.lower(text))
+    return frozenset(w[:5] for w in words if len(w) >= 4 and w not in _COMMON)
+
+
+@lru_cache(maxsize=1024)
+def _item_words(item: CatalogueItem) -> frozenset[str]:
+    fields = dict(item.fields)
+    return _stems(" ".join((item.title, fields.get("object", ""), fields.get("site", ""))))
+
+
+@lru_cache(maxsize=8192)
+def _names_item(item_words: frozenset[str], written: str) -> bool:
+    """Does the written object share a content word with the item's title, object or site?"""
+    return not item_words or bool(item_words & _stems(written))
 
 
 @lru_cache(maxsize=8192)

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from exercises.models import Commitment, commitment_summary
+from exercises.models import Commitment, breach_words, commitment_summary
 from exercises.templatetags.stand_ins import bot_badge
 
 register = template.Library()
@@ -209,13 +209,17 @@ def _removed_items(team, name: str, csrf: str, readmit_url) -> list[str]:
 
 @register.simple_tag(takes_context=True)
 def umpire_rows(context) -> SafeString:
-    """A row per resolved commitment: offer, summary, round, outcome; for the facilitator, a ruling form."""
+    """A row per settled commitment: offer, summary, round, outcome and value; for the
+    facilitator, a ruling form (drawn steps) and the "value this step" form."""
     read_only = context.get("read_only")
     csrf = "" if read_only else _csrf_input(context)
-    override_url = None if read_only else numbered_url("commitment_override", context["exercise"].pk)
+    exercise_id = context["exercise"].pk
+    override_url = None if read_only else numbered_url("commitment_override", exercise_id)
+    value_url = None if read_only else numbered_url("commitment_value", exercise_id)
     rows = []
     for c in context["resolved"]:  # value rows: see UMPIRE_FIELDS
         p_kept = "" if c.kept_probability is None else f" · p(kept) {floatformat(c.kept_probability, 2)}"
+        when = "final reckoning" if c.settled_at_end else f"round {c.resolved_in__number}"
         ruling = ""
         if c.overridden:
             reason = c.override_reason
@@ -224,29 +228,71 @@ def umpire_rows(context) -> SafeString:
             f"<tr><td>#{c.offer__number}.{c.position}"
             f' <span class="small text-body-secondary">{escape(c.offer__from_team__key)}</span></td>'
             f'<td class="small">{escape(truncate(commitment_summary(c), 90))}</td>'
-            f'<td class="small">round {c.resolved_in__number}{p_kept}</td>'
+            f'<td class="small">{when}{p_kept}</td>'
             f'<td><span class="badge outcome-{escape(c.outcome)}">{escape(Commitment.Outcome(c.outcome).label)}</span>'
-            f"{ruling}</td>"
+            f"{escape(ledger_note(c.outcome, c.breach_position, c.withdrawn_in__number))}{ruling}</td>"
+            f'<td class="small">{escape(_umpire_values(c.umpire_value))}</td>'
         )
         if not read_only:
-            flip = "broken" if c.outcome == "kept" else "kept"
-            row += (
-                f'<td><form method="post" action="{escape(override_url(c.pk))}"'
-                f' class="d-flex gap-1 align-items-center">{csrf}'
-                f'<input type="hidden" name="outcome" value="{flip}">'
-                f'<label class="visually-hidden" for="reason-{c.pk}">Reason</label>'
-                f'<input id="reason-{c.pk}" class="form-control form-control-sm" name="reason" placeholder="Reason"'
-                f' maxlength="{settings.TABLETOP_LIMITS["text_length"]}">'
-                f'<button class="btn btn-sm btn-outline-secondary text-nowrap" type="submit">Rule {flip}</button>'
-                "</form></td>"
-            )
+            row += f"<td>{_ruling_form(c, csrf, override_url)}{_value_form(c, csrf, value_url)}</td>"
         rows.append(row + "</tr>")
     return mark_safe("".join(rows))
+
+
+def ledger_note(outcome: str, breach: int | None, withdrawn_in: int | None = None) -> str:
+    """Why a linked step was not delivered: " (its condition, no. 1, was broken)"."""
+    words = breach_words(outcome, breach)
+    if not words:
+        return ""
+    when = f", round {withdrawn_in}" if outcome == Commitment.Outcome.WITHDRAWN and withdrawn_in else ""
+    return f" ({words}{when})"
+
+
+def _umpire_values(values: dict) -> str:
+    return ", ".join(f"{party} {floatformat(v, -1)}" for party, v in (values or {}).items()) or "—"
+
+
+def _ruling_form(c, csrf: str, override_url) -> str:
+    """Kept or broken, overruled with a reason: only for steps the dice decided."""
+    if c.outcome not in (Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN):
+        return ""
+    flip = "broken" if c.outcome == "kept" else "kept"
+    return (
+        f'<form method="post" action="{escape(override_url(c.pk))}"'
+        f' class="d-flex gap-1 align-items-center mb-1">{csrf}'
+        f'<input type="hidden" name="outcome" value="{flip}">'
+        f'<label class="visually-hidden" for="reason-{c.pk}">Reason</label>'
+        f'<input id="reason-{c.pk}" class="form-control form-control-sm" name="reason" placeholder="Reason"'
+        f' maxlength="{settings.TABLETOP_LIMITS["text_length"]}">'
+        f'<button class="btn btn-sm btn-outline-secondary text-nowrap" type="submit">Rule {flip}</button>'
+        "</form>"
+    )
+
+
+def _value_form(c, csrf: str, value_url) -> str:
+    """The umpire's "value this step": worth to its giver and to each receiver (empty: clear)."""
+    current = c.umpire_value or {}
+    giver = current.get(c.by, "")
+    receiver = next((v for p, v in current.items() if p != c.by), "")
+    return (
+        f'<form method="post" action="{escape(value_url(c.pk))}" class="d-flex gap-1 align-items-center">{csrf}'
+        f'<label class="visually-hidden" for="giver-{c.pk}">Value to {escape(c.by)}</label>'
+        f'<input id="giver-{c.pk}" class="form-control form-control-sm umpire-value" name="giver" inputmode="decimal"'
+        f' placeholder="{escape(c.by)}" value="{escape(floatformat(giver, -1) if giver != "" else "")}">'
+        f'<label class="visually-hidden" for="receiver-{c.pk}">Value to each receiver</label>'
+        f'<input id="receiver-{c.pk}" class="form-control form-control-sm umpire-value" name="receiver"'
+        f' inputmode="decimal" placeholder="{escape(", ".join(c.to or []) or "to")}"'
+        f' value="{escape(floatformat(receiver, -1) if receiver != "" else "")}">'
+        '<button class="btn btn-sm btn-outline-secondary text-nowrap" type="submit">Value this step</button>'
+        "</form>"
+    )
 
 
 _OUTCOME_CHIPS = {
     "kept": ' <span class="proj-chip">✓ kept</span>',
     "broken": ' <span class="proj-chip proj-chip-broken">✗ broken</span>',
+    "voided": ' <span class="proj-chip proj-chip-void">void (condition broken)</span>',
+    "withdrawn": ' <span class="proj-chip proj-chip-void">↺ withdrawn (snap-back)</span>',
 }
 
 

@@ -205,6 +205,43 @@ def commitment_override(request, exercise_id: int, commitment_id: int):
     )
 
 
+@login_required
+@require_POST
+def commitment_value(request, exercise_id: int, commitment_id: int):
+    """The umpire's "value this step": what a step is worth to its giver and each receiver."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("offer", "offer__exercise"), pk=commitment_id, offer__exercise=exercise
+    )
+    try:
+        giver, receiver = (_optional_number(request.POST.get(name, "")) for name in ("giver", "receiver"))
+    except ValueError:
+        messages.error(request, "Values are numbers, such as -3 or 4.5; leave both empty to clear.")
+        return back(exercise, "umpire-heading")
+    cleared = giver is None and receiver is None
+    actor = services.facilitator_label(request.user)
+    return act(
+        request,
+        exercise,
+        lambda: services.value_step(commitment=commitment, giver=giver, receiver=receiver, actor=actor),
+        f"Offer #{commitment.offer.number}, commitment {commitment.position}: "
+        + ("umpire's value cleared." if cleared else "valued by the umpire.")
+        + " Scores updated.",
+        "umpire-heading",
+    )
+
+
+def _optional_number(raw: str) -> float | None:
+    """A number typed in the console ("4", "-2.5", "4,5"); empty is None; ValueError otherwise."""
+    raw = raw.strip().replace(",", ".")
+    if not raw:
+        return None
+    value = float(raw)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(raw)
+    return value
+
+
 # --- roster and observers ------------------------------------------------------------------------
 
 

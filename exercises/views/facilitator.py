@@ -70,7 +70,7 @@ def results_context(exercise, round_: Round) -> dict:
         .order_by("number")
     )
     resolved = (
-        Commitment.objects.filter(resolved_in=round_)
+        Commitment.objects.filter(Q(resolved_in=round_) | Q(withdrawn_in=round_))
         .select_related("offer", "offer__from_team")
         .order_by("offer__number", "position")
     )

@@ -71,10 +71,23 @@ def test_probability_separates_the_worked_examples():
     assert military > 0.85
 
 
+def test_tension_answers_play_a_step_kept_more_often_than_not_lowers_it():
+    """The calibration (docs/scoring.md "Tension that answers play"): the expected change per
+    settled step is per_broken - p (per_kept + per_broken), zero at p = 0.5 by default."""
+    o = CONFIG.outcomes
+    break_even = o.tension_per_broken / (o.tension_per_kept + o.tension_per_broken)
+    assert break_even == 0.5
+    specific = kept_probability(90, 70, 60, CONFIG)
+    vague = kept_probability(10, 20, 60, CONFIG)
+    assert specific > break_even > vague
+
+
 def test_tension_moves_and_clamps():
     assert tension_after(60, inject_deltas=(5, -2), config=CONFIG) == 63
-    assert tension_after(60, kept=3, config=CONFIG) == 54
-    assert tension_after(60, broken=2, config=CONFIG) == 70
+    assert tension_after(60, kept=3, config=CONFIG) == 48
+    assert tension_after(60, broken=2, config=CONFIG) == 68
+    # A void step is held against nobody; a withdrawn one's breach already counted.
+    assert tension_after(60, voided=3, withdrawn=2, config=CONFIG) == 60
     assert tension_after(99, broken=5, config=CONFIG) == 100
     assert tension_after(1, kept=5, inject_deltas=(-30,), config=CONFIG) == 0
 

@@ -51,8 +51,13 @@ def test_a_mirror_obligation_is_perfectly_balanced(empty):
 
 
 def test_balance_uses_each_partys_own_values(catalogue):
-    freeze = Commitment("freeze", "DPRK", ("USA",), kind="yongbyon-freeze", **PRECISE | {"action": "freeze"})
-    relief = Commitment("relief", "USA", ("DPRK",), kind="sectoral-relief", **PRECISE)
+    # Each step names its item's object: value is booked from substance, not from the tag alone.
+    freeze = Commitment(
+        "freeze", "DPRK", ("USA",), kind="yongbyon-freeze", **PRECISE | {"action": "freeze", "object": "plutonium"}
+    )
+    relief = Commitment(
+        "relief", "USA", ("DPRK",), kind="sectoral-relief", **PRECISE | {"object": "sectoral sanctions"}
+    )
     s = score_offer(offer(freeze, relief), catalogue)
     text = reason(s, "rec.balance").text
     assert "DPRK gives 6 and gets 8." in text
