@@ -303,3 +303,17 @@ def test_query_count_does_not_grow_with_offers(db):
         Response.objects.filter(offer__exercise=large).count() > Response.objects.filter(offer__exercise=small).count()
     )
     assert count(small) == count(large) <= 20
+
+
+def test_the_facilitator_reads_what_really_happened_at_hanoi_but_players_do_not(client, exercise, usa, usa_client):
+    from exercises import services
+
+    services.end_exercise(exercise=exercise, actor="t")
+    client.force_login(exercise.facilitator)
+    report = page_text(client.get(f"/exercises/{exercise.pk}/report/").content.decode())
+    assert "Behind the scenario" in report and "What happened at Hanoi (27-28 February 2019)." in report
+    assert "Sources of the scenario" in report and "Cato Institute, 23 January 2019" in report
+    for debrief_url in (f"/exercises/{exercise.pk}/report/debrief/", f"/play/{usa.team_id}/debrief/"):
+        page = client.get(debrief_url) if "exercises" in debrief_url else usa_client.get(debrief_url)
+        assert page.status_code == 200
+        assert "What happened at Hanoi" not in page.content.decode()
