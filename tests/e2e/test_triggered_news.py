@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from exercises import services
 from tests import factories
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_play_a_round import join, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,6 +35,7 @@ def test_the_facilitator_fires_and_disarms_triggered_news(live_server, new_page,
     expect(rail.locator(".badge")).to_have_text("Armed")
     triggers.scroll_into_view_if_needed()
     shoot(console, "12b-console-triggers-armed")
+    triggers.screenshot(path=str(SCREENSHOTS / "12b-triggers-armed-card.png"))
 
     # Fire the good news by hand (the confirm dialog is accepted): the phone shows it within two polls.
     rail.locator("button:has-text('Fire now')").click()
@@ -46,6 +48,7 @@ def test_the_facilitator_fires_and_disarms_triggered_news(live_server, new_page,
     expect(console.locator("[data-trigger=summit-breaks-up]")).to_contain_text("disarmed by facilitator alice")
     console.locator("details.triggers").scroll_into_view_if_needed()
     shoot(console, "12b-console-triggers-after")
+    console.locator("details.triggers").screenshot(path=str(SCREENSHOTS / "12b-triggers-after-card.png"))
     shoot(kim, "12b-phone-fired-news")
 
     phone_console = new_page(390, 844)
@@ -53,9 +56,10 @@ def test_the_facilitator_fires_and_disarms_triggered_news(live_server, new_page,
     phone_console.goto(f"{base}/exercises/{exercise.pk}/")
     phone_console.locator("details.triggers").scroll_into_view_if_needed()
     shoot(phone_console, "12b-console-triggers-phone")
+    phone_console.locator("details.triggers").screenshot(path=str(SCREENSHOTS / "12b-triggers-phone-card.png"))
 
     services.end_exercise(exercise=exercise, actor="t")
-    console.goto(f"{base}/exercises/{exercise.pk}/report/")
+    console.goto(f"{base}/exercises/{exercise.pk}/report/", timeout=60_000)  # charts are drawn on first view
     notes = console.locator("#scenario-notes")
     expect(notes).to_contain_text("What happened at Hanoi")
     expect(notes).to_contain_text("Sources of the scenario")
@@ -64,3 +68,4 @@ def test_the_facilitator_fires_and_disarms_triggered_news(live_server, new_page,
     )
     notes.scroll_into_view_if_needed()
     shoot(console, "12b-report-behind-the-scenario")
+    notes.screenshot(path=str(SCREENSHOTS / "12b-report-notes-section.png"))
