@@ -119,7 +119,7 @@ def start_round(*, exercise: Exercise, actor: str) -> Round:
             exercise=exercise,
             number=number,
             opened_at=now,
-            deadline=now + timedelta(minutes=exercise.round_minutes),
+            deadline=now + exercise.round_length,
             tension_before=exercise.tension,
         )
         if exercise.status == Exercise.Status.SETUP:

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from exercises.views import console, facilitator, manage, observers, projector, public, reports, rounds, team
+from exercises.views import (
+    console,
+    facilitator,
+    manage,
+    observers,
+    projector,
+    public,
+    reports,
+    rounds,
+    stand_ins,
+    team,
+)
 
 E = "exercises/<int:exercise_id>/"
 
@@ -80,4 +91,11 @@ urlpatterns += [
     path("observe/<str:token>/report/report.pdf", reports.observer_report_pdf, name="observer_report_pdf"),
     path("play/<int:team_id>/debrief/", reports.team_debrief, name="team_debrief"),
     path("play/<int:team_id>/debrief/debrief.pdf", reports.team_debrief_pdf, name="team_debrief_pdf"),
+]
+
+# --- Stand-ins and rehearsals (issue #16) -------------------------------------------------------
+urlpatterns += [
+    path(f"{E}teams/<int:team_id>/bot/", stand_ins.team_bot, name="team_bot"),
+    path(f"{E}bots/pace/", stand_ins.bot_pace, name="bot_pace"),
+    path(f"{E}rehearsal/", stand_ins.rehearsal_start, name="rehearsal_start"),
 ]
