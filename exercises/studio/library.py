@@ -33,6 +33,7 @@ __all__ = [
     "ref_of",
     "resolve",
     "save_version",
+    "version_of",
 ]
 
 OWN_PREFIX = "mine:"
@@ -219,3 +220,17 @@ def _blank_key(user) -> str:
         if key not in taken:
             return key
     raise ScenarioError("scenarios", "key", "no free key left")  # pragma: no cover
+
+
+def version_of(user, ref: str, number: str | int) -> ScenarioVersion:
+    """One version of an own scenario; UnknownScenarioError when it is not the user's or not there."""
+    number = str(number)
+    scenario_id = ref[len(OWN_PREFIX) :] if ref.startswith(OWN_PREFIX) else ""
+    if not (scenario_id.isdigit() and number.isdigit()):
+        raise UnknownScenarioError("scenarios", "key", f"unknown scenario {ref!r}")
+    version = ScenarioVersion.objects.filter(
+        scenario__owner=user, scenario_id=int(scenario_id), number=int(number)
+    ).first()
+    if version is None:
+        raise UnknownScenarioError("scenarios", "key", f"unknown scenario {ref!r} version {number}")
+    return version
