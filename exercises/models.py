@@ -561,6 +561,8 @@ class Event(models.Model):
         ROUND_EXTENDED = "round_extended", "Round extended"
         ROUND_CLOSED = "round_closed", "Round closed"
         INJECT_PUSHED = "inject_pushed", "Inject pushed"
+        INJECT_TRIGGERED = "inject_triggered", "Inject triggered"
+        TRIGGER_DISARMED = "trigger_disarmed", "Trigger disarmed"
         OFFER_SUBMITTED = "offer_submitted", "Offer sent"
         OFFER_ACCEPTED = "offer_accepted", "Offer accepted"
         OFFER_REJECTED = "offer_rejected", "Offer rejected"

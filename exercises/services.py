@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from exercises import rules, scoring
+from exercises import rules, scoring, triggered_news
 from exercises.models import (
     COMMITMENT_TERMS,
     Commitment,
@@ -224,6 +224,7 @@ def _close_locked(exercise: Exercise, round_id: int, actor: str) -> bool:
     _expire_pending_offers(exercise, locked, actor)
     kept, broken = _resolve_due_commitments(exercise, locked)
     _move_tension(exercise, locked, kept=kept, broken=broken)
+    triggered_news.fire_met_triggers(exercise, locked)
     locked.tension_after = exercise.tension
     locked.save(update_fields=["status", "closed_at", "paused_remaining", "tension_after"])
     _score_teams(exercise, locked)

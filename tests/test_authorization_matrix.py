@@ -67,6 +67,8 @@ TABLE: dict[str, Rule] = {
     "exercise_delete": rule("owner", "P"),
     "inject_push": rule("owner", "P"),
     "inject_write": rule("owner", "P"),
+    "trigger_fire": rule("owner", "P"),
+    "trigger_disarm": rule("owner", "P"),
     "leaderboard_reveal": rule("owner", "P"),
     "commitment_override": rule("owner", "P"),
     "player_move": rule("owner", "P"),

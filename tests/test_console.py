@@ -544,6 +544,8 @@ POST_ACTIONS = [
     "end/",
     "injects/push/",
     "injects/",
+    "triggers/fire/",
+    "triggers/disarm/",
     "leaderboard/",
     "commitments/{commitment}/override/",
     "players/{player}/move/",

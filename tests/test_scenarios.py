@@ -212,6 +212,17 @@ def test_the_default_pack_declares_what_a_referee_recognises(summit):
         assert item["actions"], item["key"]  # every item says how it is delivered
 
 
+def test_triggers_are_normalised_and_reload_unchanged(tmp_path):
+    data = minimal()
+    data["injects"][0]["trigger"] = {"tension_at_least": 80, "broken": "freeze", "kept": "any", "no_agreement_by": 2}
+    data["injects"].append({"key": "plain", "title": "Plain", "text": "No trigger."})
+    snapshot = validate_scenario(data, "x.yaml")
+    trigger = snapshot["injects"][0]["trigger"]
+    assert trigger == {"tension_at_least": 80, "broken": ["freeze"], "kept": "any", "no_agreement_by": 2}
+    assert snapshot["injects"][1]["trigger"] is None
+    assert validate_scenario(snapshot, "again.yaml") == snapshot
+
+
 def test_places_may_be_bare_names(tmp_path):
     data = minimal()
     data["places"] = ["Yongbyon", {"name": "Old Bridge", "aliases": ["the bridge"]}]
@@ -331,6 +342,45 @@ BROKEN = [
     ("inject-tension-range", _set("injects.0.tension", 50), "injects[0].tension", "between -30 and 30, got 50"),
     ("inject-round-after-end", _set("injects.0.round", 9), "injects[0].round", "between 1 and 4, got 9"),
     ("inject-missing-text", _delete("injects.0.text"), "injects[0]", "missing required key 'text'"),
+    ("trigger-not-mapping", _set("injects.0.trigger", "tension 80"), "injects[0].trigger", "must be a mapping"),
+    ("trigger-empty", _set("injects.0.trigger", {}), "injects[0].trigger", "must name at least one condition"),
+    (
+        "trigger-typo",
+        _set("injects.0.trigger", {"tension_at_lest": 80}),
+        "injects[0].trigger.tension_at_lest",
+        "did you mean 'tension_at_least'",
+    ),
+    (
+        "trigger-tension-range",
+        _set("injects.0.trigger", {"tension_at_least": 120}),
+        "injects[0].trigger.tension_at_least",
+        "between 0 and 100, got 120",
+    ),
+    (
+        "trigger-unknown-item",
+        _set("injects.0.trigger", {"broken": ["freze"]}),
+        "injects[0].trigger.broken[0]",
+        "'freze' is not a catalogue item (did you mean 'freeze'?)",
+    ),
+    (
+        "trigger-item-not-slug",
+        _set("injects.0.trigger", {"kept": "All of them"}),
+        "injects[0].trigger.kept[0]",
+        "must be a slug",
+    ),
+    ("trigger-no-items", _set("injects.0.trigger", {"agreed": []}), "injects[0].trigger.agreed", "at least one"),
+    (
+        "trigger-round-after-end",
+        _set("injects.0.trigger", {"no_agreement_by": 5}),
+        "injects[0].trigger.no_agreement_by",
+        "between 1 and 4, got 5",
+    ),
+    (
+        "trigger-and-round",
+        _set("injects.0", {"key": "t", "title": "T", "text": "x", "round": 2, "trigger": {"kept": "any"}}),
+        "injects[0]",
+        "either scheduled or triggered, not both",
+    ),
     ("calendar-not-mapping", _set("calendar", "2019"), "calendar", "must be a mapping"),
     (
         "calendar-missing-horizon",

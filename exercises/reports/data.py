@@ -62,6 +62,8 @@ TIMELINE_KINDS = {
     Event.Kind.ROUND_EXTENDED,
     Event.Kind.ROUND_CLOSED,
     Event.Kind.INJECT_PUSHED,
+    Event.Kind.INJECT_TRIGGERED,
+    Event.Kind.TRIGGER_DISARMED,
     Event.Kind.AGREEMENT_REACHED,
     Event.Kind.TENSION_CHANGED,
     Event.Kind.CONFLICT_FLAGGED,
@@ -605,6 +607,11 @@ def describe_event(kind: str, d: dict, names: dict[str, str]) -> str:
     if kind == K.INJECT_PUSHED:
         audience = d.get("audience") or []
         return f"“{d.get('title', '')}”" + (f" to {', '.join(audience)}" if audience else " to every team")
+    if kind == K.INJECT_TRIGGERED:
+        how = "fired by hand" if d.get("by_hand") else "fired"
+        return f"“{d.get('title', '')}” {how}; its condition: {d.get('condition', '')}."
+    if kind == K.TRIGGER_DISARMED:
+        return f"“{d.get('title', '')}” disarmed; it would have fired when {d.get('condition', '')}."
     if kind == K.AGREEMENT_REACHED:
         parties = ", ".join(d.get("parties") or [])
         return (

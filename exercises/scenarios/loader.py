@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from exercises.documents import Bounds, DocumentError, check_tree, check_yaml_events
-from exercises.scenarios import referee
+from exercises.scenarios import referee, triggers
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 DEFAULT_SCENARIO_KEY = "second-summit-2019"
@@ -80,7 +80,7 @@ FIELD_KEYS = (
     "verification",
     "duration",
 )
-INJECT_KEYS = ("key", "title", "text", "date", "tension", "round")
+INJECT_KEYS = ("key", "title", "text", "date", "tension", "round", "trigger")
 
 
 class ScenarioError(ValueError):
@@ -406,7 +406,8 @@ def validate_scenario(data: Any, file: str = "<scenario>") -> dict:
     team_keys = [team["key"] for team in snapshot["teams"] if team["key"]]
     snapshot["catalogue"] = _catalogue(check, data.get("catalogue"), team_keys)
     referee.check_delivery(check, snapshot)
-    snapshot["injects"] = _injects(check, data.get("injects", []), snapshot["defaults"])
+    item_keys = [item["key"] for item in snapshot["catalogue"] if item["key"]]
+    snapshot["injects"] = _injects(check, data.get("injects", []), snapshot["defaults"], item_keys)
     snapshot["scoring"] = _scoring(check, data.get("scoring", {}))
     check.raise_if_failed()
     return snapshot
@@ -571,16 +572,17 @@ def _resolve_conflicts(check: _Checker, items: list[dict]) -> None:
                 partner["conflicts"].append(item["key"])
 
 
-def _injects(check: _Checker, raw: Any, defaults: dict) -> list[dict]:
+def _injects(check: _Checker, raw: Any, defaults: dict, item_keys: list[str]) -> list[dict]:
     if raw is None:
         return []
     entries = _section_list(check, raw, "injects", minimum=0)
-    injects = [_inject(check, entry, f"injects[{i}]", defaults["rounds"]) for i, entry in enumerate(entries)]
+    rounds = defaults["rounds"]
+    injects = [_inject(check, entry, f"injects[{i}]", rounds, item_keys) for i, entry in enumerate(entries)]
     check.unique([inject["key"] for inject in injects], "injects", "inject")
     return injects
 
 
-def _inject(check: _Checker, raw: Any, place: str, rounds: int) -> dict:
+def _inject(check: _Checker, raw: Any, place: str, rounds: int, item_keys: list[str]) -> dict:
     if not check.mapping(raw, place):
         raw = {}
     else:
@@ -594,6 +596,10 @@ def _inject(check: _Checker, raw: Any, place: str, rounds: int) -> dict:
     if round_ is not None:
         round_ = check.number(round_, f"{place}.round", 1, rounds, integer=True)
     tension = check.number(raw.get("tension", 0), f"{place}.tension", *INJECT_TENSION_RANGE)
+    trigger = triggers.check_trigger(check, raw.get("trigger"), f"{place}.trigger", item_keys, rounds)
+    if trigger is not None and round_ is not None:
+        # Scheduled news arrives whatever the class does; triggered news only if play earns it.
+        check.fail(place, "has both 'round' and 'trigger'; news is either scheduled or triggered, not both")
     return {
         "key": check.slug(raw.get("key"), f"{place}.key"),
         "title": check.text(raw.get("title"), f"{place}.title"),
@@ -601,6 +607,7 @@ def _inject(check: _Checker, raw: Any, place: str, rounds: int) -> dict:
         "date": date,
         "tension": 0 if tension is None else tension,
         "round": round_,
+        "trigger": trigger,
     }
 
 

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from exercises import access, charts, live, numbers, offer_diff, qr, roster, rules, services
+from exercises import access, charts, live, numbers, offer_diff, qr, roster, rules, services, triggered_news
 from exercises.console_forms import InjectForm, ObserverForm
 from exercises.models import SUMMARY_TERMS, Commitment, Event, Exercise, Offer, Participant, Response, TeamScore
 
@@ -79,6 +79,7 @@ def room_state(exercise: Exercise) -> dict:
         "matrix": matrix,
         "injects": SimpleLazyObject(lambda: injects[:8]),
         "scenario_injects": SimpleLazyObject(lambda: _scenario_injects(exercise, injects)),
+        "triggers": SimpleLazyObject(lambda: triggered_news.trigger_rows(exercise)),
         "leaderboard": rules.standings((t for t in teams if t.score), score=lambda t: t.score.total),
         "latest_closed": latest_closed,
         # Computed only when the results fragment is rendered, not taken from the cache.
@@ -96,9 +97,13 @@ def room_state(exercise: Exercise) -> dict:
 
 
 def _scenario_injects(exercise: Exercise, injects: list) -> list[dict]:
-    """The scenario's prepared news, each marked when it was already pushed."""
+    """The scenario's prepared news, each marked when it was already pushed (triggered news is listed apart)."""
     pushed_keys = {i.key for i in injects if i.key}
-    return [dict(i, pushed=i.get("key") in pushed_keys) for i in exercise.scenario.get("injects", [])]
+    return [
+        dict(i, pushed=i.get("key") in pushed_keys)
+        for i in exercise.scenario.get("injects", [])
+        if not i.get("trigger")
+    ]
 
 
 MATRIX_OFFER_FIELDS = ("number", "status", "specificity", "reciprocity", "from_team")
@@ -388,6 +393,42 @@ def inject_write(request, exercise_id: int):
         lambda: services.push_inject(exercise=exercise, actor=actor, inject_data=form.inject_data(), audience=audience),
         f"Pushed to {who}: {form.cleaned_data['title']}",
         "injects-heading",
+    )
+
+
+def _trigger_title(exercise, key: str) -> str:
+    return next((i["title"] for i in triggered_news.triggered_injects(exercise.scenario) if i["key"] == key), key)
+
+
+@login_required
+@require_POST
+def trigger_fire(request, exercise_id: int):
+    """Fire an armed trigger by hand: its news goes to every team now, once."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    key = request.POST.get("key", "")
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: triggered_news.fire_trigger(exercise=exercise, key=key, actor=actor),
+        f"Fired by hand and pushed to every team: {_trigger_title(exercise, key)}",
+        "triggers-heading",
+    )
+
+
+@login_required
+@require_POST
+def trigger_disarm(request, exercise_id: int):
+    """Disarm a trigger: its news will not fire, by play or by hand."""
+    exercise = access.exercise_for_facilitator(request, exercise_id)
+    key = request.POST.get("key", "")
+    actor = services.facilitator_label(request.user)
+    return _act(
+        request,
+        exercise,
+        lambda: triggered_news.disarm_trigger(exercise=exercise, key=key, actor=actor),
+        f"Disarmed; this news will not fire: {_trigger_title(exercise, key)}",
+        "triggers-heading",
     )
 
 
