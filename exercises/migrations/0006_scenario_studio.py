@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercises', '0004_linked_steps_reckoning_and_umpire_values'),
+        ('exercises', '0005_inject_triggers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
