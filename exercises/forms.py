@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 
 from exercises import numbers
 from exercises.lifecycle import MAX_ROUND_MINUTES
@@ -49,6 +50,12 @@ class ExerciseCreateForm(forms.Form):
         self.scenario_data, self.scenario_version = library.resolve(user, scenario_key)
         self.fields["scenario"].choices = library.choices(user)
         self.fields["scenario"].initial = scenario_key
+        # Another scenario has other teams and defaults: reload the form for it (works without JS
+        # too: the POST then answers with the new scenario's teams and says which to pick).
+        self.fields["scenario"].widget.attrs.update(
+            {"hx-get": reverse("exercise_create"), "hx-trigger": "change", "hx-select": "main", "hx-target": "main", "hx-swap": "outerHTML",
+             "hx-push-url": "true"}
+        )  # fmt: skip
         self.fields["teams"].choices = [
             (t["key"], f"{t['name']}{' (optional)' if t.get('optional') else ''}") for t in self.scenario_data["teams"]
         ]

@@ -87,6 +87,8 @@ def test_duplicate_edit_save_and_play_the_new_version(live_server, new_page):
     else:
         page.fill(f"[name='injects[{n}].round']", "3")
     expect(news).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    news.screenshot(path=str(SHOTS / "02a-studio-triggered-news-desktop.png"))
     page.locator("button:has-text('Save as version 2')").first.click()
     expect(page.locator(".alert-success")).to_contain_text("Saved as version 2")
     shot(page, "02-studio-edit-saved-desktop")
@@ -118,6 +120,10 @@ def test_inline_errors_preview_and_phone_width(live_server, new_page):
     factories.make_facilitator("alice")
     page = new_page()
     login(page, base)
+    page.goto(f"{base}/exercises/new/")  # picking another scenario brings its teams
+    page.select_option("#id_scenario", "iran-nuclear-talks-2015")
+    expect(page.locator("label", has_text="Islamic Republic of Iran")).to_be_visible()
+    expect(page.locator("#id_num_rounds")).to_have_value("4")
     page.goto(f"{base}/studio/")
     page.locator(".studio-list li", has_text="Iran nuclear talks, 2015").locator("button:has-text('Duplicate')").click()
     expect(page.locator(".alert-success")).to_contain_text("Your copy of the scenario")
@@ -147,6 +153,10 @@ def test_inline_errors_preview_and_phone_width(live_server, new_page):
         shot(phone, name)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (name, width)  # nothing forces the page sideways on a phone
+    phone.goto(f"{base}/studio/{scenario.pk}/")
+    phone.locator("#catalogue-0 summary").click()
+    phone.locator("#catalogue-0").screenshot(path=str(SHOTS / "06a-studio-item-phone.png"))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_axe_finds_no_violation_in_the_studio(live_server, browser):
