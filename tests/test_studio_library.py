@@ -272,3 +272,17 @@ def test_import_prints_one_line_per_problem(facilitator, tmp_path):
         "pack.yaml: catalogue[0].values.USA: must be a number between -10 and 10, got 'lots'",
     ]
     assert stored() == (0, 0)
+
+
+def test_the_library_reads_only_the_newest_version_of_each_scenario(facilitator, django_assert_num_queries):
+    version = library.duplicate(facilitator, IRAN)
+    for n in range(3):
+        data = dict(version.data, title=f"Take {n}")
+        library.save_version(version.scenario, data, origin="studio")
+    library.duplicate(facilitator, DEFAULT_SCENARIO_KEY)
+    with django_assert_num_queries(2):  # the scenarios with their newest version's id; those versions
+        rows = library.entries(facilitator)
+    assert [(r.title, r.version) for r in rows if not r.built_in] == [
+        ("Second summit, 2019 (copy)", 1),
+        ("Take 2", 4),
+    ]

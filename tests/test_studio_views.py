@@ -252,3 +252,9 @@ def test_the_simulate_view_shows_the_table_for_the_saved_version(monkeypatch, fa
     monkeypatch.setattr(simulate, "_engine", None)
     page = facilitator_client.post(reverse("studio_simulate", args=[own.pk])).content.decode()
     assert "The simulation engine is not installed" in page
+
+
+def test_duplicate_without_a_choice_says_so(facilitator_client):
+    response = facilitator_client.post(reverse("studio_duplicate"), {"ref": " "})
+    assert response.status_code == 400 and "Choose a scenario to duplicate." in response.content.decode()
+    assert Scenario.objects.count() == 0

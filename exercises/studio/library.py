@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from exercises.scenarios import ScenarioError, UnknownScenarioError, available_scenarios, load_scenario
@@ -73,8 +74,12 @@ def _built_in_entries() -> list[Entry]:
 def entries(user) -> list[Entry]:
     """The built-in packs, then the user's own scenarios, most recently saved first."""
     rows = _built_in_entries()
-    for scenario in Scenario.objects.filter(owner=user).prefetch_related("versions"):
-        latest = max(scenario.versions.all(), key=lambda v: v.number)
+    newest = ScenarioVersion.objects.filter(scenario=OuterRef("pk")).order_by("-number").values("pk")[:1]
+    scenarios = list(Scenario.objects.filter(owner=user).annotate(latest_pk=Subquery(newest)))
+    # one query for the newest version of each: a scenario saved a hundred times loads one snapshot
+    latest_of = ScenarioVersion.objects.in_bulk([s.latest_pk for s in scenarios])
+    for scenario in scenarios:
+        latest = latest_of[scenario.latest_pk]
         data = latest.data
         rows.append(
             Entry(

@@ -25,11 +25,7 @@ ADD_ROW = {"add-team": ("teams", editor.blank_team), "add-item": ("catalogue", e
 @login_required
 @require_GET
 def studio_list(request):
-    return render(
-        request,
-        "studio/list.html",
-        {"entries": library.entries(request.user), "max_upload_kb": MAX_UPLOAD_BYTES // 1000},
-    )
+    return render(request, "studio/list.html", _list_context(request))
 
 
 @login_required
@@ -43,8 +39,12 @@ def studio_new(request):
 @login_required
 @require_POST
 def studio_duplicate(request):
+    ref = str(request.POST.get("ref", "")).strip()
+    if not ref:
+        messages.error(request, "Choose a scenario to duplicate.")
+        return render(request, "studio/list.html", _list_context(request), status=400)
     try:
-        version = library.duplicate(request.user, str(request.POST.get("ref", "")))
+        version = library.duplicate(request.user, ref)
     except UnknownScenarioError:
         raise Http404("No such scenario.") from None
     messages.success(request, f"Your copy of the scenario ({version.origin}). Edit it and save.")
@@ -66,13 +66,12 @@ def studio_upload(request):
     return redirect("studio_edit", scenario_id=version.scenario_id)
 
 
+def _list_context(request, **extra) -> dict:
+    return {"entries": library.entries(request.user), "max_upload_kb": MAX_UPLOAD_BYTES // 1000, **extra}
+
+
 def _list_with_problems(request, problems: list[str]):
-    context = {
-        "entries": library.entries(request.user),
-        "max_upload_kb": MAX_UPLOAD_BYTES // 1000,
-        "upload_problems": problems,
-    }
-    return render(request, "studio/list.html", context, status=400)
+    return render(request, "studio/list.html", _list_context(request, upload_problems=problems), status=400)
 
 
 @login_required
