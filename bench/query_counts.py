@@ -46,7 +46,7 @@ def main(small_id: int, big_id: int) -> dict:
             client.get(path)  # warm: sessions, presence writes, caches
             if name == "team poll (changed)":
                 # Otherwise it is served from the render a teammate's poll left (the next row).
-                cache.delete(live._team_fragment_key(exercise_id, team.pk))
+                cache.delete(live.fragments._team_fragment_key(exercise_id, team.pk))
             with CaptureQueriesContext(connection) as ctx:
                 status = client.get(path).status_code
             counts.setdefault(name, {})[label] = len(ctx.captured_queries)

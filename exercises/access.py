@@ -1,16 +1,23 @@
-"""Who may see what. Every view starts with one of these helpers.
+"""Who may see what: every access gate. Every view starts with one of these helpers.
 
 A facilitator reaches only their own exercises (others' answer 404, so ids leak
-nothing). A player reaches only the team whose seat is in their signed session.
+nothing). A player reaches only the team whose seat is in their signed session
+(``team_seat``). An observer's share link is their only credential
+(``observer_for_token``). The grants at the end let an unchanged poll answer from the
+signed session and the cache, without a query.
 """
 
+import functools
 from typing import NamedTuple
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
 
-from exercises.models import Event, Exercise, Participant
+from exercises.models import Event, Exercise, Observer, Participant, Scenario
 
 SEATS = "seats"  # session key: {team_id: [participant_id, exercise_id]}
 SEEN_EVERY_SECONDS = 10
@@ -18,6 +25,11 @@ SEEN_EVERY_SECONDS = 10
 
 def exercise_for_facilitator(request, exercise_id: int) -> Exercise:
     return get_object_or_404(Exercise.objects.for_facilitator(request.user), pk=exercise_id)
+
+
+def scenario_for_facilitator(request, scenario_id: int) -> Scenario:
+    """The facilitator's own studio scenario; another facilitator's answers 404 like a missing one."""
+    return get_object_or_404(Scenario.objects.filter(owner=request.user), pk=scenario_id)
 
 
 class Seat(NamedTuple):
@@ -117,3 +129,83 @@ def mark_seen(participant: Participant, *, drafting: bool = False) -> None:
         if drafting:
             fields["drafting_at"] = now
         Participant.objects.filter(pk=participant.pk).update(**fields)
+
+
+# --- players: the team_seat gate ------------------------------------------------------------
+
+
+def team_seat(view):
+    """Open only to a player seated on this team; others 404, strangers go to the join page."""
+
+    @functools.wraps(view)
+    def wrapper(request, team_id: int, *args, **kwargs):
+        if not request.session.get(SEATS):
+            return redirect(f"/join/?next=/play/{team_id}/")
+        try:
+            participant = participant_for_team(request, team_id)
+        except Http404:
+            moved_to = follow_move(request, team_id)
+            if moved_to is not None:
+                messages.info(request, "The facilitator moved you to another team.")
+                return redirect("team_room", team_id=moved_to)
+            removed = removal(request, team_id)
+            if removed is None:
+                raise
+            return removed_page(request, team_id, removed)
+        return view(request, participant, *args, **kwargs)
+
+    return wrapper
+
+
+def removed_page(request, team_id: int, removed: Event):
+    """A player the facilitator removed is told so, on a reload as after a poll or a click."""
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("team_room", args=[team_id]))
+    context = {"team": removed.team, "exercise": removed.exercise, "removed_at": removed.created_at}
+    return render(request, "exercises/removed.html", context, status=403)
+
+
+# --- observers ---------------------------------------------------------------------------------
+
+
+def observer_for_token(request, token: str) -> Observer:
+    """The observer whose share link this is, or 404; the session remembers it for the polls."""
+    observer = get_object_or_404(Observer.objects.select_related("exercise"), token=token)
+    grant_observer(request, token, observer.exercise_id)
+    return observer
+
+
+# --- who may take the fast path -----------------------------------------------------------------
+#
+# The console and projector record, in the signed-cookie session, that this logged-in
+# user owns the exercise; observers record their token's exercise. An unchanged poll
+# then checks the session (a cookie, no query) and the cache, and answers 204 without
+# touching request.user, whose lazy lookup would cost a query.
+
+CONSOLES = "consoles"  # session key: {exercise_id: user id}
+OBSERVING = "observing"  # session key: {token: exercise_id}
+_AUTH_USER = "_auth_user_id"  # django.contrib.auth.SESSION_KEY
+
+
+def grant_console(request, exercise_id: int) -> None:
+    granted = dict(request.session.get(CONSOLES, {}))
+    user_key = str(request.session.get(_AUTH_USER, ""))
+    if granted.get(str(exercise_id)) != user_key:
+        granted[str(exercise_id)] = user_key
+        request.session[CONSOLES] = granted
+
+
+def has_console(request, exercise_id: int) -> bool:
+    user_key = request.session.get(_AUTH_USER)
+    return user_key is not None and request.session.get(CONSOLES, {}).get(str(exercise_id)) == str(user_key)
+
+
+def grant_observer(request, token: str, exercise_id: int) -> None:
+    observing = dict(request.session.get(OBSERVING, {}))
+    if observing.get(token) != exercise_id:
+        observing[token] = exercise_id
+        request.session[OBSERVING] = observing
+
+
+def observed_exercise(request, token: str) -> int | None:
+    return request.session.get(OBSERVING, {}).get(token)

@@ -141,31 +141,6 @@ def _too_close(y: float, slots: list[float]) -> bool:
     return any(abs(y - other) < 13 for other in nearby)
 
 
-def bar_chart(title: str, rows: list[tuple[str, float]]) -> SafeString:
-    """Horizontal bars, each with its name and value written beside it."""
-    bar_h, gap = 22, 8
-    height = TOP + len(rows) * (bar_h + gap) + 10
-    label_w, plot_w = 120, WIDTH - 120 - 60
-    top_value = max([v for _, v in rows] + [1.0])
-    out = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13">',
-        f"<title>{escape(title)}</title>",
-        f"<desc>{escape('; '.join(f'{name} {value:.1f}' for name, value in rows) or 'No scores yet.')}</desc>",
-        f'<text x="0" y="16" font-weight="600">{escape(title)}</text>',
-    ]
-    for i, (name, value) in enumerate(rows):
-        y = TOP + i * (bar_h + gap)
-        w = max(plot_w * max(value, 0) / top_value, 1)
-        out.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="#111">{escape(name)}</text>')
-        out.append(
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[0]}" stroke="#000" stroke-width="1"/>'
-        )
-        out.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" fill="#111" font-weight="600">{value:.1f}</text>')
-    out.append("</svg>")
-    return mark_safe("".join(out))
-
-
 # --- the data behind the charts: a fixed number of queries, whatever the size of the room ------
 
 

@@ -206,6 +206,32 @@ class OfferForm(forms.Form):
         return [self.teams[key] for key in self.cleaned_data["recipients"]]
 
 
+def only_if(raw, *, position: int | None = None, count: int | None = None, strict: bool = True) -> list[int]:
+    """The "Only if commitment no." field ("2" or "1, 3"): the commitments this one waits for.
+
+    ``position`` is this commitment's own number and ``count`` how many the offer has.
+    Strict (an offer being sent): anything else raises forms.ValidationError with a
+    sentence for the team. Not strict (a draft being previewed or countered): what cannot
+    be a link is left out.
+    """
+    most = LIMITS["commitments_per_offer"]
+    count = most if count is None else count
+    try:
+        refs = numbers.int_list(raw, low=1, high=most, max_items=most, strict=strict)
+    except numbers.NotANumber:
+        raise forms.ValidationError(f"List commitment numbers from 1 to {most}, e.g. “2” or “1, 3”.") from None
+    if strict and position in refs:
+        raise forms.ValidationError("A commitment cannot be conditional on itself.")
+    if strict and (missing := [ref for ref in refs if ref > count]):
+        raise forms.ValidationError(f"There is no commitment no. {missing[0]} in this offer.")
+    return [ref for ref in refs if ref != position and ref <= count]
+
+
+def only_if_text(positions) -> str:
+    """The field's text for stored links (a counter starts from its parent's)."""
+    return ", ".join(str(p) for p in positions)
+
+
 # Only the exercise's teams can make or receive a commitment (their keys are the choices).
 NOT_PLAYING = {
     "invalid_choice": "%(value)s is not a team in this exercise: only its teams can make or receive a commitment."
@@ -253,11 +279,8 @@ class CommitmentForm(forms.Form):
         ]
 
     def clean_conditional_on(self):
-        most = LIMITS["commitments_per_offer"]
-        try:
-            return numbers.int_list(self.cleaned_data["conditional_on"], low=1, high=most, max_items=most)
-        except numbers.NotANumber:
-            raise forms.ValidationError(f"List commitment numbers from 1 to {most}, e.g. “2” or “1, 3”.") from None
+        # The numbers alone; the formset checks them against the offer's other commitments.
+        return only_if(self.cleaned_data["conditional_on"])
 
     def clean(self):
         data = super().clean()
@@ -274,11 +297,10 @@ class BaseCommitmentFormSet(forms.BaseFormSet):
             return
         count = len(self.forms)
         for position, form in enumerate(self.forms, start=1):
-            for ref in form.cleaned_data.get("conditional_on", []):
-                if ref == position:
-                    form.add_error("conditional_on", "A commitment cannot be conditional on itself.")
-                elif not 1 <= ref <= count:
-                    form.add_error("conditional_on", f"There is no commitment no. {ref} in this offer.")
+            try:
+                only_if(form["conditional_on"].value(), position=position, count=count)
+            except forms.ValidationError as error:
+                form.add_error("conditional_on", error)
 
     def rows(self) -> list[dict]:
         return [dict(form.cleaned_data) for form in self.forms]

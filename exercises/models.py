@@ -1,7 +1,8 @@
 """The exercise's state: who plays, what rounds ran, what was offered and agreed.
 
-Transitions on one object live on its model (``Round.pause()``); steps that span
-several models (submitting an offer, closing a round) live in ``services.py``.
+Models hold state and small derived facts (``Round.is_open``, ``Offer.is_agreement``);
+every change of the game (pausing a round, submitting an offer, closing a round) is a
+step in ``services.py``, one transaction each.
 Every state change appends an ``Event``; events are never updated or deleted.
 """
 
@@ -269,13 +270,8 @@ class Inject(models.Model):
 
 
 class OfferQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(status=Offer.Status.PENDING)
-
-    def agreements(self):
-        return self.filter(status=Offer.Status.ACCEPTED)
-
     def involving(self, team):
+        """Offers sent by or to ``team``: the only ones its players may see."""
         return self.filter(Q(from_team=team) | Q(recipients=team)).distinct()
 
 
@@ -431,26 +427,6 @@ def commitment_summary(terms) -> str:
     if terms.deadline:
         words += f", {terms.deadline}"
     return words if words.strip() != terms.by else (terms.text or terms.by)
-
-
-# The terms of a commitment as a team writes them, in composer order; exports, the
-# ledger and the rules engine all read these same fields.
-COMMITMENT_TERMS = (
-    "by",
-    "to",
-    "kind",
-    "action",
-    "object",
-    "quantity",
-    "unit",
-    "site",
-    "deadline",
-    "verification",
-    "conditional_on",
-    "phase",
-    "duration",
-    "text",
-)
 
 
 class TeamScore(models.Model):

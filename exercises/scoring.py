@@ -6,13 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exercises import rules
-from exercises.models import COMMITMENT_TERMS
-
-# The terms the engine reads as text; the others (who, to whom, kind, conditions,
-# phase) are passed to it as structure.
-COMMITMENT_TEXT_FIELDS = tuple(
-    name for name in COMMITMENT_TERMS if name not in ("by", "to", "kind", "conditional_on", "phase")
-)
+from exercises.rules.model import TEXT_FIELDS
 
 
 @lru_cache(maxsize=256)
@@ -33,7 +27,7 @@ def engine_commitment(data: Mapping) -> rules.Commitment:
     """A rules Commitment from a stored Commitment or a composer row (a dict)."""
     get = data.get if isinstance(data, Mapping) else lambda name, default=None: getattr(data, name, default)
     position = get("position")
-    fields = {name: (get(name) or None) for name in COMMITMENT_TEXT_FIELDS}
+    fields = {name: (get(name) or None) for name in TEXT_FIELDS}
     return rules.Commitment(
         id=str(position),
         by=get("by"),

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from exercises import rules, scoring, triggered_news
 from exercises.models import (
-    COMMITMENT_TERMS,
     Commitment,
     Event,
     Exercise,
@@ -29,6 +28,7 @@ from exercises.models import (
     Team,
     TeamScore,
 )
+from exercises.rules.model import COMMITMENT_TERMS, TEXT_FIELDS
 
 
 class GameError(Exception):
@@ -462,18 +462,7 @@ _FIELD_NAMES = ("position", *COMMITMENT_TERMS)
 
 def _commitment_fields(row: dict) -> dict:
     fields = {name: row.get(name) for name in _FIELD_NAMES}
-    for name in (
-        "kind",
-        "action",
-        "object",
-        "quantity",
-        "unit",
-        "site",
-        "deadline",
-        "verification",
-        "duration",
-        "text",
-    ):
+    for name in ("kind", *TEXT_FIELDS):  # stored as "" when empty
         fields[name] = fields[name] or ""
     fields["to"] = list(fields["to"] or [])
     fields["conditional_on"] = [int(p) for p in fields["conditional_on"] or []]
@@ -669,22 +658,22 @@ def _score_teams(exercise: Exercise, closing: Round) -> None:
     # apply round 4's tension to it.
     tension = exercise.tension if closing.tension_after is None else closing.tension_after
     stability = rules.stability_term(tension, catalogue.config)
+    engine_kept = [scoring.engine_commitment(c) for c in kept]
     rows = []
     for team in exercise.teams.all():
-        detail = []
-        delivered = 0.0
-        for commitment in kept:
-            value = rules.delivered_value(team.key, scoring.engine_commitment(commitment), catalogue)
-            if value:
-                delivered += value
-                detail.append({"offer": commitment.offer.number, "commitment": commitment.position, "value": value})
+        tally = rules.team_score(team.key, engine_kept, tension, catalogue)
+        detail = [
+            {"offer": c.offer.number, "commitment": c.position, "value": value}
+            for c, value in zip(kept, tally.values, strict=True)
+            if value
+        ]
         rows.append(
             TeamScore(
                 round=closing,
                 team=team,
-                delivered=round_to(delivered, 2),
-                stability=round_to(stability, 2),
-                total=round_to(delivered + stability, 2),
+                delivered=round_to(tally.delivered, 2),
+                stability=round_to(tally.stability, 2),
+                total=round_to(tally.total, 2),
                 detail=detail,
             )
         )

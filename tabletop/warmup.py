@@ -3,9 +3,7 @@
 Without it, the first request a fresh gunicorn worker serves imports every view and
 the rules engine (whose lexicon compiles some 400 patterns), builds the URL reverse
 map and compiles the page's templates. tabletop/wsgi.py runs this when a worker loads
-the application, before it accepts a connection. Measured with gunicorn on a 40-team
-exercise, ten console pages right after a restart: without it, three fresh workers
-answered their first one in 277-289 ms (30 ms warm); with it, none took over 85 ms.
+the application, before it accepts a connection (what it saves: docs/performance.md).
 Nothing here touches the database or the cache.
 """
 

@@ -83,14 +83,14 @@ def _published_elsewhere(exercise_id: int, revision: int) -> None:
     from exercises.models import Exercise
 
     Exercise.objects.filter(pk=exercise_id).update(revision=revision)
-    cache.set(live._key(exercise_id), (revision, None), live.TTL_SECONDS)
-    cache.set(live._wide_key(exercise_id, revision), 1, live.TTL_SECONDS)
+    cache.set(live.revisions._key(exercise_id), (revision, None), live.TTL_SECONDS)
+    cache.set(live.revisions._wide_key(exercise_id, revision), 1, live.TTL_SECONDS)
 
 
 def test_another_workers_change_reaches_a_poll_within_the_local_copys_lifetime(exercise, usa, usa_client, monkeypatch):
     seen = _seen(usa_client, usa)
     now = [1000.0]
-    monkeypatch.setattr(live, "clock", lambda: now[0])
+    monkeypatch.setattr(live.revisions, "clock", lambda: now[0])
     live.forget_local()  # copies taken on the real clock
     assert live.team_unchanged(exercise.pk, usa.team_id, seen)  # reads the shared entry once
     _published_elsewhere(exercise.pk, int(seen) + 1)
@@ -103,7 +103,7 @@ def test_another_workers_change_reaches_a_poll_within_the_local_copys_lifetime(e
 
 def test_a_change_made_in_this_worker_is_seen_at_once(exercise, usa, usa_client, monkeypatch):
     seen = _seen(usa_client, usa)
-    monkeypatch.setattr(live, "clock", lambda: 1000.0)  # the copy never ages
+    monkeypatch.setattr(live.revisions, "clock", lambda: 1000.0)  # the copy never ages
     live.forget_local()
     assert live.team_unchanged(exercise.pk, usa.team_id, seen)
     services.start_round(exercise=exercise, actor="t")
@@ -112,10 +112,10 @@ def test_a_change_made_in_this_worker_is_seen_at_once(exercise, usa, usa_client,
 
 
 def test_a_stale_copy_never_moves_the_shared_state_back(exercise, monkeypatch):
-    monkeypatch.setattr(live, "clock", lambda: 1000.0)
+    monkeypatch.setattr(live.revisions, "clock", lambda: 1000.0)
     live.refresh_state(exercise.pk, 5)
     _published_elsewhere(exercise.pk, 7)
     assert live.cached_state(exercise.pk) == (5, None)  # this worker has not looked yet
     live.refresh_state(exercise.pk, 6)  # a poll that read revision 6 from the database
-    assert live._read_shared(exercise.pk) == (7, None)
+    assert live.revisions._read_shared(exercise.pk) == (7, None)
     assert live.cached_state(exercise.pk) == (7, None)

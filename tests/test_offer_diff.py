@@ -1,7 +1,7 @@
 """The counter-offer diff: a pure function of two offers' terms (no database)."""
 
-from exercises.models import COMMITMENT_TERMS
 from exercises.offer_diff import TERM_LABELS, OfferTerms, commitment_terms, diff_offers
+from exercises.rules.model import COMMITMENT_TERMS
 
 
 def terms(position, specificity=50, **values):

@@ -71,10 +71,6 @@ def _figure(width: float = 6.4, height: float = 3.0) -> Figure:
         return Figure(figsize=(width, height), dpi=100)
 
 
-def tension_chart(report) -> str:
-    return _svg(tension_figure(report))
-
-
 def tension_figure(report) -> Figure:
     points = _tension_points(report)
     with rc_context(RC):

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from exercises import offer_diff, rules
 from exercises.models import (
-    COMMITMENT_TERMS,
     Commitment,
     Event,
     Exercise,
@@ -34,6 +33,7 @@ from exercises.models import (
 from exercises.offer_diff import OfferDiff
 from exercises.reports import lesson
 from exercises.reports.participants import ParticipantRow, participant_rows
+from exercises.rules.model import COMMITMENT_TERMS
 from exercises.text import render_markdown
 
 # Left out of the debrief shared with players: each team's private brief and

@@ -34,13 +34,13 @@ from exercises.models import (
     Team,
     TeamScore,
 )
+from exercises.rules.model import COMMITMENT_TERMS
 
 FORMAT = "tabletop-exercise"
 VERSION = 2  # 2: participants carry removed_at (docs/export-format.md); version 1 files still import
 
 COMMITMENT_FIELDS = (
-    "position", "by", "to", "kind", "action", "object", "quantity", "unit", "site", "deadline", "verification",
-    "conditional_on", "phase", "duration", "text", "specificity", "reasons", "outcome", "due_round",
+    "position", *COMMITMENT_TERMS, "specificity", "reasons", "outcome", "due_round",
     "kept_probability", "draw", "overridden", "override_reason",
 )  # fmt: skip
 

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from exercises import rules
+from exercises.rules.model import COMMITMENT_TERMS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,8 +31,7 @@ OFFER_COLUMNS = (
     "commitments", "main_reasons", "answers", "changes_from_parent", "message", "created_at", "decided_at",
 )  # fmt: skip
 COMMITMENT_COLUMNS = (
-    "offer", "position", "round", "by", "to", "kind", "action", "object", "quantity", "unit", "site", "deadline",
-    "verification", "conditional_on", "phase", "duration", "text", "specificity", "offer_reciprocity",
+    "offer", "position", "round", *COMMITMENT_TERMS, "specificity", "offer_reciprocity",
     "lesson_group", "outcome", "due_round", "resolved_in_round", "kept_probability", "draw", "overridden",
     "override_reason",
 )  # fmt: skip

@@ -23,6 +23,7 @@ from .model import (
 )
 from .offers import score_offer
 from .outcomes import (
+    TeamTally,
     delivered_value,
     kept_probability,
     resolve_commitment,
@@ -51,6 +52,7 @@ __all__ = [
     "Reason",
     "RulesConfig",
     "Standing",
+    "TeamTally",
     "action_matches",
     "apply_edits",
     "booked_item",

@@ -29,13 +29,15 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import IO, Any
 
+from . import model
 from .calendar import Calendar
 from .config import ConfigError
 from .model import Catalogue, Commitment, Offer
 from .offers import score_offer
 
-TEXT_FIELDS = ("kind", "action", "object", "unit", "site", "deadline", "verification", "duration", "text")
-COMMITMENT_FIELDS = frozenset({"id", "by", "to", "quantity", "conditional_on", "phase", "value", *TEXT_FIELDS})
+# Read as text from the JSON; a quantity may also be a number, so it is checked on its own.
+TEXT_FIELDS = ("kind", *(name for name in model.TEXT_FIELDS if name != "quantity"))
+COMMITMENT_FIELDS = frozenset({"id", "value", *model.COMMITMENT_TERMS})
 OFFER_FIELDS = frozenset({"id", "parties", "commitments", "round", "proposer"})
 TOP_FIELDS = frozenset({"scenario", "calendar", "offers"})
 CALENDAR_FIELDS = frozenset({"start", "round_days", "horizon"})

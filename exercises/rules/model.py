@@ -17,7 +17,30 @@ from .calendar import Calendar
 from .config import DEFAULT_CONFIG, RulesConfig
 from .lexicon import GENERIC, Lexicon
 
-TEXT_FIELDS = ("action", "object", "quantity", "unit", "site", "deadline", "verification", "duration", "text")
+# A commitment's terms as a team writes them, in the composer's order. The one list: the
+# model's columns, the forms, the services, scoring, the export, the CLI and the scenario
+# loader derive theirs from it.
+COMMITMENT_TERMS = (
+    "by",
+    "to",
+    "kind",
+    "action",
+    "object",
+    "quantity",
+    "unit",
+    "site",
+    "deadline",
+    "verification",
+    "conditional_on",
+    "phase",
+    "duration",
+    "text",
+)
+# The terms that give a commitment its structure: the parties, the catalogue item, the
+# links to other commitments and the phase. The engine reads all the others as text
+# (a quantity too: "two", "about 30").
+STRUCTURE_TERMS = ("by", "to", "kind", "conditional_on", "phase")
+TEXT_FIELDS = tuple(name for name in COMMITMENT_TERMS if name not in STRUCTURE_TERMS)
 
 # The names a team sees on the composer's fields: reasons and hints use them, and the
 # composer's form takes its labels from here (one definition).

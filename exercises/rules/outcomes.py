@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .config import DEFAULT_CONFIG, RulesConfig
 from .model import Catalogue, Commitment
@@ -84,7 +85,23 @@ def delivered_value(party: str, commitment: Commitment, catalogue: Catalogue) ->
     return commitment_value(commitment, party, catalogue)
 
 
-def team_score(party: str, kept: Iterable[Commitment], tension: float, catalogue: Catalogue) -> float:
-    """Delivered value of the kept commitments plus the shared stability term."""
-    delivered = sum(delivered_value(party, c, catalogue) for c in kept)
-    return delivered + stability_term(tension, catalogue.config)
+@dataclass(frozen=True, slots=True)
+class TeamTally:
+    """A team's score after a close: what was delivered to it, plus the shared stability.
+
+    ``values`` holds the delivered value of each kept commitment, in the order given.
+    """
+
+    delivered: float
+    stability: float
+    values: tuple[float, ...]
+
+    @property
+    def total(self) -> float:
+        return self.delivered + self.stability
+
+
+def team_score(party: str, kept: Iterable[Commitment], tension: float, catalogue: Catalogue) -> TeamTally:
+    """Delivered value of the kept commitments (in ``party``'s own table) plus the stability term."""
+    values = tuple(delivered_value(party, c, catalogue) for c in kept)
+    return TeamTally(sum(values), stability_term(tension, catalogue.config), values)

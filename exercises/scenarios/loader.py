@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from exercises.documents import Bounds, DocumentError, check_tree, check_yaml_events
+from exercises.rules.model import TEXT_FIELDS
 from exercises.scenarios import referee, triggers
 
 SCENARIO_DIR = Path(__file__).resolve().parent
@@ -70,16 +71,8 @@ ITEM_KEYS = (
     "conflicts",
     "fields",
 )
-FIELD_KEYS = (
-    "action",
-    "object",
-    "quantity",
-    "unit",
-    "site",
-    "deadline",
-    "verification",
-    "duration",
-)
+# What a catalogue item may pre-fill: every term a team writes as text, but its own words.
+FIELD_KEYS = tuple(name for name in TEXT_FIELDS if name != "text")
 INJECT_KEYS = ("key", "title", "text", "date", "tension", "round", "trigger")
 
 

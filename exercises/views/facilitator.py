@@ -1,10 +1,10 @@
-"""The facilitator's pages: exercises, creating one, the round controls. The console is console.py."""
+"""The facilitator's pages: exercises, creating one, a round's results. Console: console.py; controls: rounds.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from exercises import access, rules, services
 from exercises.forms import ExerciseCreateForm
@@ -55,45 +55,6 @@ def exercise_create(request):
         messages.success(request, "Exercise created. Hand out the team codes, then start round 1.")
         return redirect("exercise_detail", exercise_id=exercise.pk)
     return render(request, "exercises/exercise_create.html", {"form": form})
-
-
-def _act(request, exercise, action, success: str):
-    try:
-        action()
-    except services.GameError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect("exercise_detail", exercise_id=exercise.pk)
-
-
-@login_required
-@require_POST
-def round_start(request, exercise_id: int):
-    exercise = access.exercise_for_facilitator(request, exercise_id)
-    actor = services.facilitator_label(request.user)
-    return _act(request, exercise, lambda: services.start_round(exercise=exercise, actor=actor), "Round started.")
-
-
-@login_required
-@require_POST
-def round_close(request, exercise_id: int, number: int):
-    exercise = access.exercise_for_facilitator(request, exercise_id)
-    round_ = get_object_or_404(exercise.rounds, number=number)
-    closed = services.close_round(round=round_, actor=services.facilitator_label(request.user))
-    if closed:
-        messages.success(request, f"Round {number} closed. Results are below.")
-    else:
-        messages.info(request, f"Round {number} was already closed.")
-    return redirect("exercise_detail", exercise_id=exercise.pk)
-
-
-@login_required
-@require_POST
-def exercise_end(request, exercise_id: int):
-    exercise = access.exercise_for_facilitator(request, exercise_id)
-    actor = services.facilitator_label(request.user)
-    return _act(request, exercise, lambda: services.end_exercise(exercise=exercise, actor=actor), "Exercise ended.")
 
 
 @login_required

@@ -6,27 +6,20 @@ except recording observations, which feed the after-action report.
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from exercises import live, services
+from exercises import access, live, rooms, services
 from exercises.console_forms import ObservationForm
 from exercises.models import Observer
-from exercises.views.console import changed_since, live_response, offer_page, room_state
 
 TEMPLATE = "exercises/console.html"  # the console's fragments, rendered read-only
 FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "observations", "events"]
 
 
-def observer_for_token(request, token: str) -> Observer:
-    observer = get_object_or_404(Observer.objects.select_related("exercise"), token=token)
-    live.grant_observer(request, token, observer.exercise_id)
-    return observer
-
-
 def _state(observer: Observer) -> dict:
-    state = room_state(observer.exercise)
+    state = rooms.room_state(observer.exercise)
     state.update({"observer": observer, "read_only": True, "fragment_names": FRAGMENTS})
     return state
 
@@ -41,32 +34,34 @@ def _page(request, observer: Observer, form=None, status: int = 200):
 
 @require_GET
 def observe(request, token: str):
-    return _page(request, observer_for_token(request, token))
+    return _page(request, access.observer_for_token(request, token))
 
 
 @require_GET
 def observer_poll(request, token: str):
     """Unchanged: 204 from the session and the cache, no query."""
-    exercise_id = live.observed_exercise(request, token)
+    exercise_id = access.observed_exercise(request, token)
     if exercise_id is not None and live.unchanged(request, exercise_id):
         return HttpResponse(status=204)
-    observer = observer_for_token(request, token)
+    observer = access.observer_for_token(request, token)
     state = _state(observer)
     # As on the console: after offers and answers only, the exercise-wide fragments
     # (the umpire's table, the news, the notebook) are the ones the page already shows.
-    state["fragment_names"] = changed_since(observer.exercise, FRAGMENTS, request.GET.get("rev", ""))
-    return live_response(request, TEMPLATE, state, reverse("observer_poll", args=[token]))
+    state["fragment_names"] = live.changed_since(observer.exercise, FRAGMENTS, request.GET.get("rev", ""))
+    return live.live_response(request, TEMPLATE, state, reverse("observer_poll", args=[token]))
 
 
 @require_GET
 def observer_offer(request, token: str, number: int):
-    observer = observer_for_token(request, token)
-    return offer_page(request, observer.exercise, number, back_url=reverse("observe", args=[token]))
+    observer = access.observer_for_token(request, token)
+    return render(
+        request, *rooms.offer_page(request, observer.exercise, number, back_url=reverse("observe", args=[token]))
+    )
 
 
 @require_POST
 def observation_create(request, token: str):
-    observer = observer_for_token(request, token)
+    observer = access.observer_for_token(request, token)
     form = ObservationForm(request.POST, exercise=observer.exercise)
     if not form.is_valid():
         return _page(request, observer, form=form, status=400)

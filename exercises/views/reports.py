@@ -20,8 +20,6 @@ from exercises.reports import render as report_render
 from exercises.reports.data import build_report
 from exercises.reports.forms import ImprovementItemForm, NarrativeForm
 from exercises.text import render_markdown
-from exercises.views.observers import observer_for_token
-from exercises.views.team import team_seat
 
 CSV_TABLES = tuple(tables.TABLES)
 
@@ -183,7 +181,7 @@ def improvement_delete(request, exercise_id: int, item_id: int):
 
 @require_GET
 def observer_report(request, token: str):
-    observer = observer_for_token(request, token)
+    observer = access.observer_for_token(request, token)
     context = report_render.report_context(observer.exercise)
     context.update(
         downloads=[("PDF", reverse("observer_report_pdf", args=[token]))],
@@ -195,7 +193,7 @@ def observer_report(request, token: str):
 
 @require_GET
 def observer_report_pdf(request, token: str):
-    return _pdf(observer_for_token(request, token).exercise, debrief=False)
+    return _pdf(access.observer_for_token(request, token).exercise, debrief=False)
 
 
 # --- players: the debrief, once the exercise has ended ------------------------------------------------
@@ -206,7 +204,7 @@ def _debrief_open(participant) -> bool:
 
 
 @require_GET
-@team_seat
+@access.team_seat
 def team_debrief(request, participant):
     exercise = participant.team.exercise
     if not _debrief_open(participant):
@@ -222,7 +220,7 @@ def team_debrief(request, participant):
 
 
 @require_GET
-@team_seat
+@access.team_seat
 def team_debrief_pdf(request, participant):
     exercise = participant.team.exercise
     if not _debrief_open(participant):

@@ -2,7 +2,7 @@
 a preview of each team's room, YAML download and upload, and a quick simulated class.
 
 Built-in packs are read-only; every view of an own scenario goes through
-``library.own_scenario`` (another facilitator's answers 404).
+``access.scenario_for_facilitator`` (another facilitator's answers 404).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from exercises import access
 from exercises.scenarios import ScenarioError, UnknownScenarioError
 from exercises.scenarios.loader import validate_scenario
 from exercises.studio import editor, library, preview, simulate
@@ -93,7 +94,7 @@ def studio_download(request, ref: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def studio_edit(request, scenario_id: int):
-    scenario = library.own_scenario(request.user, scenario_id)
+    scenario = access.scenario_for_facilitator(request, scenario_id)
     latest = scenario.latest()
     if request.method == "GET":
         return _editor_page(request, scenario, latest.data)
@@ -134,7 +135,7 @@ def _editor_page(request, scenario, data, *, error=None, scoring_text=None, stat
 @login_required
 @require_GET
 def studio_preview(request, scenario_id: int, team_key: str):
-    scenario = library.own_scenario(request.user, scenario_id)
+    scenario = access.scenario_for_facilitator(request, scenario_id)
     version = scenario.latest()
     room = preview.team_room(version.data, team_key)
     if room is None:
@@ -145,7 +146,7 @@ def studio_preview(request, scenario_id: int, team_key: str):
 @login_required
 @require_POST
 def studio_simulate(request, scenario_id: int):
-    scenario = library.own_scenario(request.user, scenario_id)
+    scenario = access.scenario_for_facilitator(request, scenario_id)
     version = scenario.latest()
     table = simulate.quick_table(version.data)
     return render(request, "studio/_simulation.html", {"table": table, "version": version})

@@ -1,6 +1,5 @@
 """The team room: brief, clock, inbox, sent offers and the offer composer."""
 
-import functools
 import secrets
 
 from django.contrib import messages
@@ -14,42 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from exercises import access, live, numbers, offer_diff, results, scoring, services
-from exercises.forms import PHASES, CommitmentFormSet, OfferForm
-from exercises.models import COMMITMENT_TERMS, Event, Exercise, Inject, Offer, Response
+from exercises.forms import PHASES, CommitmentFormSet, OfferForm, only_if, only_if_text
+from exercises.models import Event, Exercise, Inject, Offer, Response
+from exercises.rules.model import COMMITMENT_TERMS
 
 # A composer row: the commitment's terms, plus the catalogue entry that pre-filled it.
 COMPOSER_FIELDS = (*COMMITMENT_TERMS, "filled_kind")
-
-
-def team_seat(view):
-    """Open only to a player seated on this team; others 404, strangers go to the join page."""
-
-    @functools.wraps(view)
-    def wrapper(request, team_id: int, *args, **kwargs):
-        if not request.session.get(access.SEATS):
-            return redirect(f"/join/?next=/play/{team_id}/")
-        try:
-            participant = access.participant_for_team(request, team_id)
-        except Http404:
-            moved_to = access.follow_move(request, team_id)
-            if moved_to is not None:
-                messages.info(request, "The facilitator moved you to another team.")
-                return redirect("team_room", team_id=moved_to)
-            removal = access.removal(request, team_id)
-            if removal is None:
-                raise
-            return removed_page(request, team_id, removal)
-        return view(request, participant, *args, **kwargs)
-
-    return wrapper
-
-
-def removed_page(request, team_id: int, removal: Event):
-    """A player the facilitator removed is told so, on a reload as after a poll or a click."""
-    if request.htmx:
-        return HttpResponseClientRedirect(reverse("team_room", args=[team_id]))
-    context = {"team": removal.team, "exercise": removal.exercise, "removed_at": removal.created_at}
-    return render(request, "exercises/removed.html", context, status=403)
 
 
 # --- building blocks ---------------------------------------------------------------------------
@@ -95,7 +64,7 @@ def _counter_initial(participant, parent: Offer) -> tuple[dict, list[dict]]:
     rows = []
     for c in parent.commitments.all():
         row = {name: getattr(c, name) for name in COMPOSER_FIELDS if name not in ("conditional_on", "filled_kind")}
-        row["conditional_on"] = ", ".join(str(p) for p in c.conditional_on)
+        row["conditional_on"] = only_if_text(c.conditional_on)
         row["filled_kind"] = c.kind
         rows.append(row)
     return {"recipients": recipients, "parent": parent.pk}, rows
@@ -137,15 +106,12 @@ def _lenient_rows(rows: list[dict]) -> list[dict]:
     for position, row in enumerate(rows, start=1):
         if not row.get("by") or not any(row.get(f) for f in ("kind", "action", "object", "text")):
             continue
-        conditional = numbers.int_list(
-            row.get("conditional_on"), low=1, high=len(rows), max_items=len(rows), strict=False
-        )
         scored.append(
             dict(
                 row,
                 position=position,
                 to=[t for t in (row.get("to") or []) if t],
-                conditional_on=[p for p in conditional if p != position],
+                conditional_on=only_if(row.get("conditional_on"), position=position, count=len(rows), strict=False),
                 phase=numbers.int_or_none(row.get("phase"), low=PHASES[0], high=PHASES[1]),
             )
         )
@@ -271,7 +237,7 @@ def _announcement(exercise, current, injects, inbox) -> str:
 
 
 @require_GET
-@team_seat
+@access.team_seat
 def team_room(request, participant):
     exercise = participant.team.exercise
     services.close_if_expired(exercise)
@@ -336,7 +302,7 @@ def team_poll(request, team_id: int):
 
 
 @require_POST
-@team_seat
+@access.team_seat
 def composer_refresh(request, participant):
     """Add or remove a row, or pre-fill from the catalogue, keeping everything typed."""
     exercise = participant.team.exercise
@@ -365,7 +331,7 @@ def _offer_initial(post) -> dict:
 
 
 @require_POST
-@team_seat
+@access.team_seat
 def offer_preview(request, participant):
     """Live scores while drafting: the engine's reasons and what would raise them."""
     exercise = participant.team.exercise
@@ -388,7 +354,7 @@ def offer_preview(request, participant):
 
 
 @require_POST
-@team_seat
+@access.team_seat
 def offer_submit(request, participant):
     exercise = participant.team.exercise
     teams = _teams(participant)
@@ -472,7 +438,7 @@ def _room_with_draft(request, participant, data: QueryDict, reason: str):
 
 
 @require_POST
-@team_seat
+@access.team_seat
 def offer_respond(request, participant, number: int):
     offer = _visible_offer(participant, number)
     answer = request.POST.get("answer")
@@ -495,7 +461,7 @@ def offer_respond(request, participant, number: int):
 
 
 @require_GET
-@team_seat
+@access.team_seat
 def offer_detail(request, participant, number: int):
     offer = _visible_offer(participant, number)
     # What a counter changed, when the team saw the offer it answers (a third team did not).
@@ -516,7 +482,7 @@ def offer_detail(request, participant, number: int):
 def _visible_offers(participant):
     """Offers sent by or to the team: the only ones it may see."""
     team = participant.team
-    return Offer.objects.filter(exercise_id=team.exercise_id).filter(Q(from_team=team) | Q(recipients=team)).distinct()
+    return Offer.objects.filter(exercise_id=team.exercise_id).involving(team)
 
 
 def _visible_offer(participant, number: int) -> Offer:

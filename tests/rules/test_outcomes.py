@@ -108,8 +108,10 @@ def test_delivered_value_books_an_item_only_when_its_giver_delivers_it_as_listed
 def test_team_score_is_delivered_value_plus_stability(catalogue):
     freeze = Commitment("c1", "DPRK", ("USA",), kind="yongbyon-freeze", action="freeze")
     relief = Commitment("c2", "USA", ("DPRK",), kind="sectoral-relief")
-    assert team_score("USA", [freeze, relief], 40, catalogue) == 8 - 6 + 6
-    assert team_score("DPRK", [], 40, catalogue) == 6
+    usa = team_score("USA", [freeze, relief], 40, catalogue)
+    assert (usa.values, usa.delivered, usa.stability, usa.total) == ((8, -6), 2, 6, 8 - 6 + 6)
+    nothing = team_score("DPRK", [], 40, catalogue)
+    assert (nothing.values, nothing.total) == ((), 6)
 
 
 def test_a_scenario_can_retune_the_outcome_model():

@@ -1,21 +1,18 @@
-"""Cheap live updates: the revision of each exercise, published to the cache.
+"""Revisions: what changed in an exercise, and whom it concerns, read from the cache.
 
-A poll carries the revision the page has. When the cache holds the same revision
-the answer is "nothing changed" without a database query; otherwise the view
-renders the fragments. The cache is local memory by default and Redis when
-REDIS_URL is set, so several app servers share one view of the revisions.
+Every change bumps the exercise's revision (Exercise.bump) and publishes it here with its
+scope: an offer or an answer touches only the teams involved (``scoped_to``), anything
+else the whole exercise. A poll carries the revision its page shows; ``unchanged`` and
+``team_unchanged`` answer "nothing new" from the cache alone, without a database query.
+The cache is local memory by default and Redis when REDIS_URL is set, so several app
+servers share one view of the revisions.
 """
 
-import hashlib
-import re
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.cache import cache
-from django.template.loader import render_to_string
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
 from exercises import numbers
 
@@ -215,112 +212,9 @@ def last_wide(exercise_id: int, revision: int) -> int | None:
     return index[2]
 
 
-# --- fragments cached across requests -------------------------------------------------------------
-#
-# A fragment that is the same for every viewer is rendered once and kept in the cache. The
-# one thing in it that belongs to a browser, the CSRF token of its forms, is stored as a
-# placeholder and filled in with the requester's own token on the way out.
-
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_CSRF_PLACEHOLDER = "\x00csrf\x00"
-
-
-def to_cache(html: str) -> str:
-    return _CSRF_INPUT.sub(lambda m: m.group(1) + _CSRF_PLACEHOLDER + m.group(2), html)
-
-
-def from_cache(request, html: str) -> str:
-    if _CSRF_PLACEHOLDER not in html:
-        return html
-    from django.middleware.csrf import get_token
-
-    return html.replace(_CSRF_PLACEHOLDER, get_token(request))
-
-
-def _team_fragment_key(exercise_id: int, team_id: int) -> str:
-    return f"team-live:{exercise_id}:{team_id}"
-
-
-def cached_team_fragment(request, exercise_id: int, team_id: int) -> tuple[str, bool] | None:
-    """The team's live fragment rendered by a teammate's poll, if nothing the team sees changed since."""
-    found = cache.get(_team_fragment_key(exercise_id, team_id))
-    if not found or not team_unchanged(exercise_id, team_id, str(found[0])):
-        return None
-    return from_cache(request, found[1]), found[2]
-
-
-def keep_team_fragment(exercise_id: int, team_id: int, revision: int, html: str, ended: bool) -> None:
-    key = _team_fragment_key(exercise_id, team_id)
-    found = cache.get(key)
-    if not found or found[0] <= revision:
-        cache.set(key, (revision, to_cache(html), ended), TTL_SECONDS)
-
-
-# --- fragments: swap only what changed ---------------------------------------------------------
-#
-# A live page is made of named fragments. Each is wrapped with a hidden "stamp" input
-# (a short hash of its HTML); the poll sends the stamps it has (hx-include=".live-stamp")
-# and the answer carries out-of-band swaps only for the fragments whose HTML changed,
-# so a form half filled in an unchanged fragment is never wiped.
-
 # Presence (seen in the last 30 s) changes with time, not with the revision: a console
 # re-reads it this often even when nothing was bumped.
 REFRESH_SECONDS = 10
-
-
-# Django masks the CSRF token differently on every render; it must not count as a change.
-_CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
-
-
-def stamp(html: str) -> str:
-    return hashlib.blake2s(_CSRF_VALUE.sub("", html).encode(), digest_size=6).hexdigest()
-
-
-def wrap(name: str, html: str, *, oob: bool = False) -> SafeString:
-    return format_html(
-        '<div id="live-{}" class="live-fragment"{}><input type="hidden" class="live-stamp" name="s-{}" value="{}">{}</div>',
-        name,
-        mark_safe(' hx-swap-oob="true"') if oob else "",
-        name,
-        stamp(html),
-        mark_safe(html),
-    )
-
-
-def render_fragments(
-    request, template: str, names: list[str], context: dict, cache_keys: dict[str, str] | None = None
-) -> dict[str, str]:
-    """Each {% partialdef %} named here, rendered on its own.
-
-    A fragment named in ``cache_keys`` is taken from the cache when there, and kept there
-    when rendered (see to_cache: the CSRF token is the requester's).
-    """
-    cache_keys = cache_keys or {}
-    cached = cache.get_many([cache_keys[n] for n in names if n in cache_keys]) if cache_keys else {}
-    out, fresh = {}, {}
-    for name in names:
-        key = cache_keys.get(name)
-        if key in cached:
-            out[name] = from_cache(request, cached[key])
-        else:
-            out[name] = render_to_string(f"{template}#{name}", context, request)
-            if key:
-                fresh[key] = to_cache(out[name])
-    if fresh:
-        cache.set_many(fresh, TTL_SECONDS)
-    return out
-
-
-def page_fragments(fragments: dict[str, str]) -> dict[str, SafeString]:
-    return {name: wrap(name, html) for name, html in fragments.items()}
-
-
-def changed_fragments(request, fragments: dict[str, str]) -> SafeString:
-    """Out-of-band swaps for the fragments whose stamp differs from the one the page sent."""
-    parts = [
-        wrap(name, html, oob=True) for name, html in fragments.items() if request.GET.get(f"s-{name}") != stamp(html)
-    ]
-    return mark_safe("".join(parts))
 
 
 def unchanged(request, exercise_id: int) -> bool:
@@ -338,39 +232,3 @@ def unchanged(request, exercise_id: int) -> bool:
     if rendered_at is None:
         return True  # a page without presence to refresh (the projector) sends no "at"
     return now - rendered_at < REFRESH_SECONDS
-
-
-# --- who may take the fast path -----------------------------------------------------------------
-#
-# The console and projector record, in the signed-cookie session, that this logged-in
-# user owns the exercise; observers record their token's exercise. An unchanged poll
-# then checks the session (a cookie, no query) and the cache, and answers 204 without
-# touching request.user, whose lazy lookup would cost a query.
-
-CONSOLES = "consoles"  # session key: {exercise_id: user id}
-OBSERVING = "observing"  # session key: {token: exercise_id}
-_AUTH_USER = "_auth_user_id"  # django.contrib.auth.SESSION_KEY
-
-
-def grant_console(request, exercise_id: int) -> None:
-    granted = dict(request.session.get(CONSOLES, {}))
-    user_key = str(request.session.get(_AUTH_USER, ""))
-    if granted.get(str(exercise_id)) != user_key:
-        granted[str(exercise_id)] = user_key
-        request.session[CONSOLES] = granted
-
-
-def has_console(request, exercise_id: int) -> bool:
-    user_key = request.session.get(_AUTH_USER)
-    return user_key is not None and request.session.get(CONSOLES, {}).get(str(exercise_id)) == str(user_key)
-
-
-def grant_observer(request, token: str, exercise_id: int) -> None:
-    observing = dict(request.session.get(OBSERVING, {}))
-    if observing.get(token) != exercise_id:
-        observing[token] = exercise_id
-        request.session[OBSERVING] = observing
-
-
-def observed_exercise(request, token: str) -> int | None:
-    return request.session.get(OBSERVING, {}).get(token)

@@ -1,0 +1,247 @@
+"""What each live screen shows: the console, the observer view and the projector.
+
+The read side of the game. Views check access (exercises/access.py), call one of these
+builders and render its result; live fragments and their caching are exercises/live/.
+Each builder reads the whole room in a fixed number of queries, whatever its size.
+"""
+
+import time
+from datetime import timedelta
+
+from django.db.models import Max, prefetch_related_objects
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from exercises import charts, offer_diff, qr, rules, services, triggered_news
+from exercises.models import (
+    SUMMARY_TERMS,
+    Commitment,
+    Event,
+    Exercise,
+    Inject,
+    Offer,
+    Response,
+    Round,
+    Team,
+    TeamScore,
+)
+
+PRESENT_SECONDS = 30
+# A player's composer previews the draft 0.6 s after each pause in typing; this long
+# after the last one the team no longer counts as drafting.
+DRAFTING_SECONDS = 30
+# What a team does, as opposed to having a room open (its polls only say it is present).
+ACTIVITY_KINDS = (
+    Event.Kind.OFFER_SUBMITTED,
+    Event.Kind.OFFER_ACCEPTED,
+    Event.Kind.OFFER_REJECTED,
+    Event.Kind.OFFER_COUNTERED,
+)
+
+
+# --- the console and the observer view ------------------------------------------------------
+
+
+def room_state(exercise: Exercise) -> dict:
+    """The whole room for the console and the observer view, in a fixed number of queries."""
+    if services.close_if_expired(exercise):
+        exercise.refresh_from_db()
+    rounds = list(exercise.rounds.all())
+    current = rounds[-1] if rounds else None
+    teams = list(exercise.teams.prefetch_related("participants"))
+    offers, recipients, answers = [], {}, set()
+    if current:
+        # Only what the teams table and the matrix show: 300 offers with their score
+        # details and messages cost more to load than the whole fragment to render.
+        offers = list(current.offers.only(*MATRIX_OFFER_FIELDS).order_by("number"))
+        recipients = recipient_ids(current.offers.all())
+        answers = set(Response.objects.filter(offer__round=current).values_list("offer_id", "team_id"))
+    latest_closed = next((r for r in reversed(rounds) if r.is_closed), None)
+    scores = {s.team_id: s for s in TeamScore.objects.filter(round=latest_closed)} if latest_closed else {}
+    acted = dict(
+        exercise.events.filter(kind__in=ACTIVITY_KINDS, team__isnull=False)
+        .values("team_id")
+        .annotate(at=Max("created_at"))
+        .values_list("team_id", "at")
+    )
+    matrix = _annotate_teams(teams, offers, recipients, answers, scores, acted, typing=not exercise.is_ended)
+    player_count = sum(len(t.players) for t in teams)
+    # Read only when the news fragment is rendered, not when it comes from the cache.
+    injects = SimpleLazyObject(lambda: list(exercise.injects.select_related("round").prefetch_related("audience")))
+    return {
+        "exercise": exercise,
+        "rounds": rounds,
+        "current": current,
+        "teams": teams,
+        "offers": offers,
+        "player_count": player_count,
+        "matrix": matrix,
+        "injects": SimpleLazyObject(lambda: injects[:8]),
+        "scenario_injects": SimpleLazyObject(lambda: _scenario_injects(exercise, injects)),
+        "triggers": SimpleLazyObject(lambda: triggered_news.trigger_rows(exercise)),
+        "leaderboard": rules.standings((t for t in teams if t.score), score=lambda t: t.score.total),
+        "latest_closed": latest_closed,
+        # Computed only when the results fragment is rendered, not taken from the cache.
+        "charts": SimpleLazyObject(lambda: charts.exercise_charts(exercise, teams, rounds)),
+        "resolved": Commitment.objects.filter(
+            offer__exercise=exercise, outcome__in=[Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN]
+        )
+        .order_by("-resolved_in__number", "offer__number", "position")
+        .values_list(*UMPIRE_FIELDS, named=True),
+        "observations": exercise.observations.select_related("round", "team").order_by("-created_at", "-pk")[:20],
+        "events": exercise.events.order_by("-created_at", "-pk")[:15],
+        "revision": exercise.revision,
+        "rendered_at": int(time.time()),
+    }
+
+
+def _scenario_injects(exercise: Exercise, injects: list) -> list[dict]:
+    """The scenario's prepared news, each marked when it was already pushed (triggered news is listed apart)."""
+    pushed_keys = {i.key for i in injects if i.key}
+    return [
+        dict(i, pushed=i.get("key") in pushed_keys)
+        for i in exercise.scenario.get("injects", [])
+        if not i.get("trigger")
+    ]
+
+
+MATRIX_OFFER_FIELDS = ("number", "status", "specificity", "reciprocity", "from_team")
+
+# What the umpire's table shows of a resolved commitment (its summary and the ruling): read
+# as value rows, as after ten rounds there are hundreds, each with its offer, team and round.
+UMPIRE_FIELDS = (
+    *("pk", "position", *SUMMARY_TERMS),
+    *("outcome", "kept_probability", "overridden", "override_reason"),
+    *("offer__number", "offer__from_team__key", "resolved_in__number"),
+)
+
+
+def recipient_ids(offers) -> dict[int, list[int]]:
+    """Offer id -> its recipients' team ids, for the offers of a queryset, in one query without Team rows."""
+    found = {}
+    for offer_id, team_id in Offer.recipients.through.objects.filter(offer__in=offers).values_list(
+        "offer_id", "team_id"
+    ):
+        found.setdefault(offer_id, []).append(team_id)
+    return found
+
+
+def _annotate_teams(teams, offers, recipients, answers, scores, acted, *, typing: bool) -> dict:
+    """Each team's row of the teams table, in one pass over the round's offers.
+
+    ``acted`` maps a team to its last offer or answer; with the players' last keystroke
+    in the composer it makes the team's "last active". ``typing`` is False once the
+    exercise has ended (there is no composer left to type in).
+    Returns the matrix's cells: (sending team, receiving team) -> offers, by number.
+    """
+    now = timezone.now()
+    present, drafting = timedelta(seconds=PRESENT_SECONDS), timedelta(seconds=DRAFTING_SECONDS)
+    by_pk = {t.pk: t for t in teams}
+    for team in teams:
+        everyone = list(team.participants.all())
+        team.players = [p for p in everyone if not p.is_removed]
+        team.removed_players = [p for p in everyone if p.is_removed]
+        for player in team.players:
+            player.is_present = bool(player.last_seen_at and now - player.last_seen_at < present)
+        team.present_count = sum(p.is_present for p in team.players)
+        team.drafting = typing and any(p.drafting_at and now - p.drafting_at < drafting for p in team.players)
+        moments = [p.drafting_at for p in team.players if p.drafting_at] + [acted.get(team.pk)]
+        team.last_active = max((m for m in moments if m), default=None)
+        team.sent = team.received = team.answered = team.waiting = 0
+        team.score = scores.get(team.pk)
+    cells = {}
+    for offer in offers:  # by number, so every cell lists its offers in order
+        if sender := by_pk.get(offer.from_team_id):
+            sender.sent += 1
+        for team_id in recipients.get(offer.pk, ()):
+            cells.setdefault((offer.from_team_id, team_id), []).append(offer)
+            if (team := by_pk.get(team_id)) is None:
+                continue
+            team.received += 1
+            if (offer.pk, team_id) in answers:
+                team.answered += 1
+            elif offer.status == Offer.Status.PENDING:
+                team.waiting += 1
+    return cells
+
+
+def offer_page(request, exercise, number: int, *, back_url: str) -> tuple[str, dict]:
+    """An offer of the exercise with its scores, answers and, for a counter, what it changed:
+    (template, context) for the console's modal or page and the observer's."""
+    offer = get_object_or_404(
+        exercise.offers.select_related("from_team", "round", "parent__from_team").prefetch_related(
+            "recipients", "commitments", "responses__team", "responses__counter_offer"
+        ),
+        number=number,
+    )
+    if offer.parent is not None:
+        prefetch_related_objects([offer.parent], "recipients", "commitments")
+    template = "exercises/console_offer.html#modal_body" if request.htmx else "exercises/console_offer.html"
+    context = {"exercise": exercise, "offer": offer, "diff": offer_diff.counter_diff(offer), "back_url": back_url}
+    return template, context
+
+
+# --- the projector ------------------------------------------------------------------------------
+
+
+def projector_state(request, exercise: Exercise) -> dict:
+    """What the whole room may see: the clock, public news, agreements, the revealed leaderboard."""
+    if services.close_if_expired(exercise):
+        exercise.refresh_from_db()
+    rounds = list(exercise.rounds.all())
+    current = rounds[-1] if rounds else None
+    teams = list(exercise.teams.all())
+    # Only news sent to every team: an inject aimed at chosen teams is theirs alone.
+    inject = Inject.objects.filter(exercise=exercise, audience=None).select_related("round").first()
+    agreements = _agreements(exercise, teams, rounds)
+    latest_closed = next((r for r in reversed(rounds) if r.is_closed), None)
+    leaderboard = []
+    if exercise.leaderboard_revealed and latest_closed:
+        scores = TeamScore.objects.filter(round=latest_closed).select_related("team").order_by("team__order")
+        leaderboard = rules.standings(scores, score=lambda s: s.total)
+    return {
+        "exercise": exercise,
+        "current": current,
+        "teams": teams,
+        "inject": inject,
+        "agreements": agreements,
+        "leaderboard": leaderboard,
+        "latest_closed": latest_closed,
+        "join_kit": SimpleLazyObject(lambda: qr.join_kit(request, teams)),
+        "join_base": qr.site_base(request) + "/join/",
+        "revision": exercise.revision,
+        "poll_url": reverse("projector_poll", args=[exercise.pk]),
+    }
+
+
+# What the agreements show of an offer and of its commitments (Commitment.summary, outcome).
+AGREEMENT_FIELDS = ("number", "specificity", "reciprocity", "from_team", "round")
+TERM_FIELDS = ("offer_id", *SUMMARY_TERMS, "outcome")
+
+
+def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> list[Offer]:
+    """Every agreement, newest first, with its parties' keys, round number and commitments.
+
+    Three narrow queries (commitments as value rows): after ten rounds there are hundreds
+    of agreements, and loading them whole (score details, every commitment's reasons) cost
+    more than the page.
+    """
+    accepted = Offer.objects.filter(exercise=exercise, status=Offer.Status.ACCEPTED)
+    offers = list(accepted.only(*AGREEMENT_FIELDS).order_by("-number"))
+    keys = {team.pk: team.key for team in teams}
+    rank = {team.pk: i for i, team in enumerate(teams)}  # the teams' own order, as Team.Meta says
+    numbers = {r.pk: r.number for r in rounds}
+    recipients, terms = recipient_ids(accepted), {}
+    commitments = Commitment.objects.filter(offer__in=accepted).order_by("offer_id", "position")
+    for term in commitments.values_list(*TERM_FIELDS, named=True):
+        terms.setdefault(term.offer_id, []).append(term)
+    for offer in offers:
+        offer.from_key = keys.get(offer.from_team_id, "")
+        offer.recipient_keys = [
+            keys[t] for t in sorted((t for t in recipients.get(offer.pk, ()) if t in rank), key=rank.get)
+        ]
+        offer.round_number = numbers.get(offer.round_id)
+        offer.terms = terms.get(offer.pk, [])
+    return offers
