@@ -138,7 +138,9 @@ def _play(scenario: dict, strategy: str, seed: int, rounds: int | None) -> Game:
 def _answer_everything(exercise, teams, cast, rng) -> None:
     """Each recipient answers each pending offer; counters are answered in the next pass."""
     for _ in range(MAX_PASSES):
-        pending = list(exercise.offers.pending().prefetch_related("recipients").order_by("number"))
+        pending = list(
+            exercise.offers.filter(status=Offer.Status.PENDING).prefetch_related("recipients").order_by("number")
+        )
         if not pending:
             return
         for offer in pending:
