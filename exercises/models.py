@@ -51,6 +51,11 @@ class Exercise(models.Model):
     # The scenario as it was when the exercise was created: editing a scenario
     # file never rewrites a past exercise.
     scenario = models.JSONField()
+    # The studio version it was created from (none for a built-in pack). PROTECT: a version
+    # an exercise was made from is part of that exercise's record.
+    scenario_version = models.ForeignKey(
+        "exercises.ScenarioVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="exercises"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SETUP)
     num_rounds = models.PositiveSmallIntegerField(default=4)
     round_minutes = models.PositiveSmallIntegerField(default=15)
@@ -653,3 +658,8 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Events are append-only and cannot be deleted.")
+
+
+# The scenario studio's models live with the studio (exercises/studio/); Django finds
+# an app's models through this module.
+from exercises.studio.models import Scenario, ScenarioVersion  # noqa: E402, F401

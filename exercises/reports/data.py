@@ -318,6 +318,9 @@ class Report:
     team_names: dict[str, str]
     round_numbers: dict[int, int]  # round id -> number, for the event rows
     team_keys: dict[int, str]  # team id -> key
+    # The scenario's note for the facilitator (what really happened) and its sources; empty in the debrief.
+    debrief_note_html: str = ""
+    sources: list[dict] = field(default_factory=list)
     private: tuple[str, ...] = PRIVATE
 
     @property
@@ -413,6 +416,8 @@ def build_report(exercise: Exercise, *, debrief: bool = False) -> Report:
         team_names=names,
         round_numbers=round_number,
         team_keys={t.pk: t.key for t in teams},
+        debrief_note_html="" if debrief else render_markdown(exercise.scenario.get("debrief_note", "")),
+        sources=[] if debrief else list(exercise.scenario.get("sources", [])),
     )
 
 
