@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?=
+# `make run BOTS=3`: three of the demo's four teams played by stand-in bots (docs/facilitator-guide.md).
+BOTS ?= 0
 PYTEST_ARGS ?= -n auto
 
 .PHONY: install run serve test lint format bench system-packages db clean
@@ -28,7 +30,7 @@ db: install
 
 ## run: the development server on SQLite with a demo exercise (another port: make run PORT=8101)
 run: db
-	$(PY) manage.py seed_demo --host $(HOST) --port $(PORT)
+	$(PY) manage.py seed_demo --host $(HOST) --port $(PORT) --bots $(BOTS)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## serve: the production-style server (gunicorn, WSGI)

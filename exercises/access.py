@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
-from exercises.models import Event, Exercise, Observer, Participant
+from exercises.models import Event, Exercise, Observer, Participant, Scenario
 
 SEATS = "seats"  # session key: {team_id: [participant_id, exercise_id]}
 SEEN_EVERY_SECONDS = 10
@@ -25,6 +25,11 @@ SEEN_EVERY_SECONDS = 10
 
 def exercise_for_facilitator(request, exercise_id: int) -> Exercise:
     return get_object_or_404(Exercise.objects.for_facilitator(request.user), pk=exercise_id)
+
+
+def scenario_for_facilitator(request, scenario_id: int) -> Scenario:
+    """The facilitator's own studio scenario; another facilitator's answers 404 like a missing one."""
+    return get_object_or_404(Scenario.objects.filter(owner=request.user), pk=scenario_id)
 
 
 class Seat(NamedTuple):

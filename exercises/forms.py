@@ -3,11 +3,13 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 
 from exercises import numbers
 from exercises.lifecycle import MAX_ROUND_MINUTES
 from exercises.models import Exercise, Team, normalise_join_code
-from exercises.scenarios import ScenarioError, available_scenarios, load_scenario
+from exercises.scenarios import ScenarioError
+from exercises.studio import library
 
 LIMITS = settings.TABLETOP_LIMITS
 PHASES = (1, 10)  # step 1, 2 ... of a phased deal
@@ -40,13 +42,20 @@ class ExerciseCreateForm(forms.Form):
     num_rounds = WholeNumberField(label="Rounds", min_value=1, max_value=LIMITS["rounds_per_exercise"])
     round_minutes = WholeNumberField(label="Minutes per round", min_value=1, max_value=MAX_ROUND_MINUTES)
 
-    def __init__(self, *args, scenario_key: str, **kwargs):
+    def __init__(self, *args, scenario_key: str, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-        self.scenario_data = load_scenario(scenario_key)
-        keys = available_scenarios()
-        self.fields["scenario"].choices = [(k, load_scenario(k)["title"]) for k in sorted(keys)]
+        self.user = user
+        # the built-in packs and the user's own scenarios (newest version): exercises/studio/library.py
+        self.scenario_data, self.scenario_version = library.resolve(user, scenario_key)
+        self.fields["scenario"].choices = library.choices(user)
         self.fields["scenario"].initial = scenario_key
+        # Another scenario has other teams and defaults: reload the form for it (works without JS
+        # too: the POST then answers with the new scenario's teams and says which to pick).
+        self.fields["scenario"].widget.attrs.update(
+            {"hx-get": reverse("exercise_create"), "hx-trigger": "change", "hx-select": "main", "hx-target": "main", "hx-swap": "outerHTML",
+             "hx-push-url": "true"}
+        )  # fmt: skip
         self.fields["teams"].choices = [
             (t["key"], f"{t['name']}{' (optional)' if t.get('optional') else ''}") for t in self.scenario_data["teams"]
         ]
@@ -58,7 +67,7 @@ class ExerciseCreateForm(forms.Form):
     def clean_scenario(self):
         key = self.cleaned_data["scenario"]
         try:
-            self.scenario_data = load_scenario(key)
+            self.scenario_data, self.scenario_version = library.resolve(self.user, key)
         except ScenarioError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return key

@@ -62,6 +62,7 @@ def duplicate(*, exercise: Exercise, user, title: str) -> Exercise:
         num_rounds=exercise.num_rounds,
         round_minutes=exercise.round_minutes,
         copied_from=exercise,
+        scenario_version=exercise.scenario_version,
     )
 
 

@@ -51,6 +51,11 @@ class Exercise(models.Model):
     # The scenario as it was when the exercise was created: editing a scenario
     # file never rewrites a past exercise.
     scenario = models.JSONField()
+    # The studio version it was created from (none for a built-in pack). PROTECT: a version
+    # an exercise was made from is part of that exercise's record.
+    scenario_version = models.ForeignKey(
+        "exercises.ScenarioVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="exercises"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SETUP)
     num_rounds = models.PositiveSmallIntegerField(default=4)
     round_minutes = models.PositiveSmallIntegerField(default=15)
@@ -65,6 +70,13 @@ class Exercise(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     # Archived exercises leave the facilitator's list (they stay whole and reachable).
     archived_at = models.DateTimeField(null=True, blank=True)
+    # A rehearsal: every team a bot, short rounds that open and close by themselves (exercises/bots.py).
+    rehearsal = models.BooleanField(default=False)
+    # Bots act this long (on average; each delay is seeded, from half to one and a half times
+    # it) after a round opens and after an offer reaches them.
+    bot_delay_seconds = models.PositiveSmallIntegerField(default=40)
+    # A rehearsal's rounds are counted in seconds; None: round_minutes.
+    round_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = ExerciseQuerySet.as_manager()
 
@@ -106,6 +118,14 @@ class Exercise(models.Model):
         deadline = self.rounds.filter(status=Round.Status.OPEN).values_list("deadline", flat=True).first()
         return deadline.timestamp() if deadline else None
 
+    @property
+    def round_length(self) -> timedelta:
+        return timedelta(seconds=self.round_seconds) if self.round_seconds else timedelta(minutes=self.round_minutes)
+
+    @property
+    def round_length_label(self) -> str:
+        return f"{self.round_seconds} s" if self.round_seconds else f"{self.round_minutes} min"
+
     def current_round(self):
         return self.rounds.order_by("-number").first()
 
@@ -120,6 +140,9 @@ class Team(models.Model):
     name = models.CharField(max_length=100)
     order = models.PositiveSmallIntegerField(default=0)
     join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    # A stand-in: the persona (exercises/personas.py) that plays this team, blank for people.
+    bot_persona = models.CharField(max_length=30, blank=True)
+    bot_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -518,6 +541,41 @@ class ImprovementItem(models.Model):
         return self.issue
 
 
+class BotAction(models.Model):
+    """One move a stand-in made (or was refused), claimed once under the exercise row's lock.
+
+    ``key`` names the move within its round: "open" (the round's offers) or "answer-<n>"
+    (its answer to offer #n); the unique constraint makes a second claim impossible, however
+    many server workers try at once. ``due_at`` is when the seeded delay ran out.
+    """
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "Sent an offer"
+        NOTHING = "nothing", "Had nothing to offer"
+        ACCEPTED = "accept", "Accepted"
+        REJECTED = "reject", "Rejected"
+        COUNTERED = "counter", "Countered"
+        REFUSED = "refused", "Refused by the game"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="bot_actions")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="bot_actions")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="bot_actions")
+    key = models.CharField(max_length=30)
+    persona = models.CharField(max_length=30)
+    offer = models.ForeignKey(Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    due_at = models.DateTimeField()
+    acted_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["acted_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["team", "round", "key"], name="one_bot_action_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.key} in round {self.round.number}: {self.outcome}"
+
+
 class EventQuerySet(models.QuerySet):
     """Append-only: bulk updates and deletes are refused."""
 
@@ -569,6 +627,10 @@ class Event(models.Model):
         OBSERVATION_RECORDED = "observation_recorded", "Observation"
         LEADERBOARD_REVEALED = "leaderboard_revealed", "Leaderboard shown"
         REPORT_EDITED = "report_edited", "Report edited"
+        BOT_ASSIGNED = "bot_assigned", "Team handed to a bot"
+        BOT_RELEASED = "bot_released", "Team taken back from its bot"
+        BOT_REPLACED = "bot_replaced", "A player took over from the bot"
+        REHEARSAL_STARTED = "rehearsal_started", "Rehearsal started"
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="events")
     # RESTRICT: deleting a round or a team on its own (in the admin, say) would rewrite
@@ -596,3 +658,8 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Events are append-only and cannot be deleted.")
+
+
+# The scenario studio's models live with the studio (exercises/studio/); Django finds
+# an app's models through this module.
+from exercises.studio.models import Scenario, ScenarioVersion  # noqa: E402, F401

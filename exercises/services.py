@@ -69,8 +69,10 @@ def create_exercise(
     num_rounds: int,
     round_minutes: int,
     copied_from: Exercise | None = None,
+    scenario_version=None,
 ) -> Exercise:
-    """A new exercise in setup; ``copied_from`` names the exercise it duplicates (lifecycle.duplicate)."""
+    """A new exercise in setup; ``copied_from`` names the exercise it duplicates (lifecycle.duplicate),
+    ``scenario_version`` the studio version ``scenario`` is a copy of (None for a built-in pack)."""
     origin = {"copied_from": copied_from.pk, "copied_title": copied_from.title} if copied_from else {}
     with transaction.atomic():
         exercise = Exercise.objects.create(
@@ -78,6 +80,7 @@ def create_exercise(
             title=title,
             scenario_key=scenario["key"],
             scenario=scenario,
+            scenario_version=scenario_version,
             num_rounds=num_rounds,
             round_minutes=round_minutes,
             tension=float(scenario.get("defaults", {}).get("initial_tension", 60)),
@@ -119,7 +122,7 @@ def start_round(*, exercise: Exercise, actor: str) -> Round:
             exercise=exercise,
             number=number,
             opened_at=now,
-            deadline=now + timedelta(minutes=exercise.round_minutes),
+            deadline=now + exercise.round_length,
             tension_before=exercise.tension,
         )
         if exercise.status == Exercise.Status.SETUP:

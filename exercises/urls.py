@@ -1,6 +1,18 @@
 from django.urls import path
 
-from exercises.views import console, facilitator, manage, observers, projector, public, reports, rounds, team
+from exercises.views import (
+    console,
+    facilitator,
+    manage,
+    observers,
+    projector,
+    public,
+    reports,
+    rounds,
+    stand_ins,
+    studio,
+    team,
+)
 
 E = "exercises/<int:exercise_id>/"
 
@@ -80,4 +92,24 @@ urlpatterns += [
     path("observe/<str:token>/report/report.pdf", reports.observer_report_pdf, name="observer_report_pdf"),
     path("play/<int:team_id>/debrief/", reports.team_debrief, name="team_debrief"),
     path("play/<int:team_id>/debrief/debrief.pdf", reports.team_debrief_pdf, name="team_debrief_pdf"),
+]
+
+# --- Stand-ins and rehearsals (issue #16) -------------------------------------------------------
+urlpatterns += [
+    path(f"{E}teams/<int:team_id>/bot/", stand_ins.team_bot, name="team_bot"),
+    path(f"{E}bots/pace/", stand_ins.bot_pace, name="bot_pace"),
+    path(f"{E}rehearsal/", stand_ins.rehearsal_start, name="rehearsal_start"),
+]
+
+# --- Scenario studio (issue #17): own scenarios, versions, YAML in and out -------------------
+S = "studio/<int:scenario_id>/"
+urlpatterns += [
+    path("studio/", studio.studio_list, name="studio_list"),
+    path("studio/new/", studio.studio_new, name="studio_new"),
+    path("studio/duplicate/", studio.studio_duplicate, name="studio_duplicate"),
+    path("studio/upload/", studio.studio_upload, name="studio_upload"),
+    path("studio/yaml/<str:ref>/", studio.studio_download, name="studio_download"),
+    path(S, studio.studio_edit, name="studio_edit"),
+    path(f"{S}preview/<str:team_key>/", studio.studio_preview, name="studio_preview"),
+    path(f"{S}simulate/", studio.studio_simulate, name="studio_simulate"),
 ]

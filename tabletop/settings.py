@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "exercises.middleware.DatabaseUnavailableMiddleware",
+    "exercises.middleware.StandInsMiddleware",
 ]
 
 ROOT_URLCONF = "tabletop.urls"

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from exercises import live
+from exercises import bots, live
 from tests import factories
 
 
@@ -11,9 +11,11 @@ def _fresh_cache():
     """The poll cache must never carry one test's revisions into the next."""
     cache.clear()
     live.forget_local()
+    bots.forget_local()
     yield
     cache.clear()
     live.forget_local()
+    bots.forget_local()
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from exercises import services
 from exercises.models import ImprovementItem, Observer
+from exercises.scenarios import DEFAULT_SCENARIO_KEY
+from exercises.studio import library
 from tests import factories
 
 # Who is asking. An observer holds only the share link (the token in the URL).
@@ -77,6 +79,9 @@ TABLE: dict[str, Rule] = {
     "player_readmit": rule("owner", "P"),
     "join_code_rotate": rule("owner", "P"),
     "observer_invite": rule("owner", "P"),
+    "team_bot": rule("owner", "P"),
+    "bot_pace": rule("owner", "P"),
+    "rehearsal_start": rule("owner", "P"),
     "projector": rule("owner", "G"),
     "projector_poll": rule("owner", "G"),
     "join_cards": rule("owner", "G"),
@@ -96,6 +101,15 @@ TABLE: dict[str, Rule] = {
     "improvement_add": rule("owner", "GP"),
     "improvement_edit": rule("owner", "GP"),
     "improvement_delete": rule("owner", "P"),
+    # Scenario studio: any facilitator's own library; one facilitator's scenario is theirs alone
+    "studio_list": rule("facilitators", "G"),
+    "studio_new": rule("facilitators", "P"),
+    "studio_duplicate": rule("facilitators", "P"),
+    "studio_upload": rule("facilitators", "P"),
+    "studio_download": rule("owner", "G"),
+    "studio_edit": rule("owner", "GP"),
+    "studio_preview": rule("owner", "G"),
+    "studio_simulate": rule("owner", "P"),
     # Team (a player seated on this team)
     "team_room": rule("team", "G"),
     "team_poll": rule("team", "G"),
@@ -181,6 +195,7 @@ def build_world(*, ended: bool) -> World:
     offer = factories.send_offer(dprk, [usa.team])
     item = ImprovementItem.objects.create(exercise=exercise, issue="Deadlines", recommendation="Add them")
     observer = Observer.objects.create(exercise=exercise, name="Dean")
+    own = library.duplicate(owner, DEFAULT_SCENARIO_KEY).scenario
     clients = {
         "anonymous": csrf_client(),
         "other_exercise_player": seated(outsider),
@@ -202,6 +217,9 @@ def build_world(*, ended: bool) -> World:
         "item_id": item.pk,
         "token": observer.token,
         "code": usa.team.join_code,
+        "scenario_id": own.pk,
+        "ref": library.ref_of(own),
+        "team_key": "USA",
     }
     return World(clients, kwargs)
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils.html import escape
 from pypdf import PdfReader
 
+from exercises import services
 from exercises.models import Commitment, Exercise, ImprovementItem, Observation, Observer, Offer, Response
 from exercises.reports import charts, lesson
 from exercises.reports.data import build_report
@@ -300,8 +301,26 @@ def test_query_count_does_not_grow_with_offers(db):
 
     small = played_exercise(rounds=1, seed="small")
     large = played_exercise(rounds=3, seed="large")
+    # Both with news: the default pack schedules none for round 1 any more, and loading the
+    # injects' audiences costs one query only when there are injects at all.
+    for exercise in (small, large):
+        if not exercise.injects.exists():
+            services.push_inject(exercise=exercise, actor="t", inject_data={"title": "News", "text": "x"})
+    assert small.injects.exists() and large.injects.exists()
     assert large.offers.count() >= 3 * small.offers.count()
     assert (
         Response.objects.filter(offer__exercise=large).count() > Response.objects.filter(offer__exercise=small).count()
     )
     assert count(small) == count(large) <= 20
+
+
+def test_the_facilitator_reads_what_really_happened_at_hanoi_but_players_do_not(client, exercise, usa, usa_client):
+    services.end_exercise(exercise=exercise, actor="t")
+    client.force_login(exercise.facilitator)
+    report = page_text(client.get(f"/exercises/{exercise.pk}/report/").content.decode())
+    assert "Behind the scenario" in report and "What happened at Hanoi (27-28 February 2019)." in report
+    assert "Sources of the scenario" in report and "Cato Institute, 23 January 2019" in report
+    for debrief_url in (f"/exercises/{exercise.pk}/report/debrief/", f"/play/{usa.team_id}/debrief/"):
+        page = client.get(debrief_url) if "exercises" in debrief_url else usa_client.get(debrief_url)
+        assert page.status_code == 200
+        assert "What happened at Hanoi" not in page.content.decode()

@@ -85,9 +85,11 @@ def test_team_briefs_are_private_and_classroom_sized(summit):
         assert 2 <= len(team["objectives"]) <= 5, team["key"]
 
 
-def test_default_catalogue_has_the_24_scoring_items(summit):
+def test_default_catalogue_has_the_24_scoring_items_and_the_working_level_channel(summit):
     numbers = [item["number"] for item in summit["catalogue"]]
-    assert numbers == list(range(1, 25))
+    # 1-24 are SCORING.md's; 25, the standing channel the brief credits, was added by the scenario author
+    assert numbers == list(range(1, 26))
+    assert summit["catalogue"][24]["key"] == "working-level-channel"
 
 
 @pytest.mark.parametrize("number", sorted(SCORING_VALUES))
@@ -130,13 +132,61 @@ def test_conflicts_resolve_and_are_mutual(summit):
 
 
 def test_default_injects(summit):
-    injects = summit["injects"]
-    assert len(injects) == 10
-    tension = {inject["key"]: inject["tension"] for inject in injects}
-    assert tension["remains-repatriated"] < 0
-    assert tension["undeclared-enrichment-site"] > 0
-    assert 0 < tension["punggye-ri-demolition"] <= 5
-    assert all(inject["round"] in (None, 1, 2, 3, 4) for inject in injects)
+    injects = {inject["key"]: inject for inject in summit["injects"]}
+    assert len(injects) == 14
+    assert injects["undeclared-enrichment-site"]["tension"] > 0
+    assert all(inject["round"] in (None, 1, 2, 3, 4) for inject in injects.values())
+    # 2018 is the situation, not news: nothing scheduled is dated before the game opens.
+    scheduled = [inject for inject in injects.values() if inject["round"]]
+    assert all("2018" not in (inject["date"] or "") for inject in scheduled)
+    for old in ("punggye-ri-demolition", "exercise-suspended", "remains-repatriated"):
+        assert old not in injects
+    # News that happens whatever the class does barely moves tension; the rest answers play.
+    assert sum(inject["tension"] for inject in scheduled) <= 3
+
+
+def test_the_aftermath_of_hanoi_follows_broken_deals_and_tension(summit):
+    triggers = {inject["key"]: inject["trigger"] for inject in summit["injects"]}
+    for key in ("short-range-missile-tests", "buffer-zone-artillery", "liaison-office-destroyed"):
+        assert triggers[key].get("tension_at_least", 0) >= 70, key
+    assert triggers["buffer-zone-artillery"]["broken"] == "any"
+    assert "test-site-inspection" in triggers["sohae-test-stand-rebuilt"]["broken"]
+    assert triggers["summit-breaks-up"] == {"no_agreement_by": 2}
+    # good news only from kept commitments, and it calms things down
+    for key, item in (("rail-link-work", "inter-korean-exemption"), ("family-reunions", "family-reunion-facility")):
+        assert triggers[key] == {"kept": [item]}
+    good = [i for i in summit["injects"] if (i["trigger"] or {}).get("kept")]
+    assert len(good) >= 5 and all(inject["tension"] < 0 for inject in good)
+
+
+def test_the_default_situation_names_the_2018_texts_and_precedents(summit):
+    situation = summit["situation"]
+    for words in (
+        "Panmunjom Declaration",
+        "Pyongyang Joint Declaration",
+        "Comprehensive Military Agreement",
+        "Resolution 2397",
+        "exempted a joint survey of the North's",
+        "Kaesong industrial zone and tours to Mount Kumgang",
+        "invite inspectors to Punggye-ri",
+    ):
+        assert " ".join(words.split()) in " ".join(situation.split()), words
+    assert "Hanoi" in summit["debrief_note"] and "Ri Yong Ho" not in summit["situation"]
+    assert any("Gomez" in source["title"] for source in summit["sources"])
+
+
+def test_the_default_catalogue_carries_the_pyongyang_promises(summit):
+    items = _items(summit)
+    promised = items["test-site-inspection"]
+    assert "Sohae" in promised["title"] and "Punggye-ri" in promised["title"]
+    assert "Pyongyang" in promised["fields"]["object"] and "October 2018" in promised["fields"]["object"]
+    assert "corresponding measures" in items["yongbyon-dismantlement"]["fields"]["object"]
+    channel = items["working-level-channel"]
+    assert channel["by"] == channel["to"] == ["USA", "DPRK"] and channel["values"]["ROK"] > 0
+    # Seoul benefits from the exemption but owes nothing in it
+    exemption = items["inter-korean-exemption"]
+    assert exemption["by"] == ["USA"] and exemption["to"] == ["DPRK"] and exemption["values"]["ROK"] > 0
+    assert "1718 Committee" in exemption["fields"]["verification"]
 
 
 def test_default_scenario_defaults_and_notes(summit):
@@ -195,7 +245,7 @@ def test_minimal_scenario_is_normalised(tmp_path):
     assert relief["fields"] == dict.fromkeys(FIELD_KEYS)
     assert snapshot["injects"][0]["round"] is None
     assert snapshot["defaults"] == {"rounds": 4, "round_minutes": 15, "initial_tension": 50}
-    assert snapshot["scoring"] == {} and snapshot["summary"] == ""
+    assert snapshot["scoring"] == {} and snapshot["summary"] == "" and snapshot["debrief_note"] == ""
     # no calendar, gazetteer or verifiers: deadlines are not judged in game time, no place is known
     assert (snapshot["calendar"], snapshot["places"], snapshot["verifiers"]) == ({}, [], [])
     assert relief["actions"] == []

@@ -42,7 +42,9 @@ NO_DEAL = {
 
 
 def arm(exercise, *injects):
-    exercise.scenario["injects"] = [*exercise.scenario["injects"], *injects]
+    """The pack's scheduled news and these triggers only (the pack's own triggers would fire too)."""
+    scheduled = [inject for inject in exercise.scenario["injects"] if not inject.get("trigger")]
+    exercise.scenario["injects"] = [*scheduled, *injects]
     exercise.save(update_fields=["scenario"])
 
 
@@ -306,3 +308,11 @@ def test_fired_news_appears_in_the_report_and_on_the_projector(facilitator_clien
     assert "Inject: Talks stall" in report
     assert "“Talks stall” fired; its condition: no agreement is reached by the end of round 1." in report
     assert "“Reactor restarts” disarmed; it would have fired when a commitment on" in report
+
+
+def test_the_default_pack_answers_a_class_that_agrees_nothing(exercise):
+    services.close_round(round=services.start_round(exercise=exercise, actor="t"), actor="t")
+    assert "summit-breaks-up" not in fired(exercise)
+    close_round_2(exercise)
+    assert "summit-breaks-up" in fired(exercise)
+    assert not any(key in fired(exercise) for key in ("rail-link-work", "family-reunions", "iaea-back-at-yongbyon"))

@@ -130,7 +130,7 @@ def changed_fragments(request, fragments: dict[str, str]) -> SafeString:
 # clock): rendered once per exercise-wide revision and kept in the cache, so a poll after
 # an offer re-renders only the round, teams, matrix and events. The results' charts also
 # show the open round's mean scores, which offers move: refreshed every REFRESH_SECONDS.
-WIDE_ONLY = ("injects", "umpire", "roster", "observations", "write_news")
+WIDE_ONLY = ("injects", "umpire", "roster", "observations", "write_news", "stand_ins")
 
 
 def fragment_cache_keys(exercise, names, variant: str, *, timed=("results",)) -> dict[str, str]:

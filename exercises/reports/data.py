@@ -18,7 +18,7 @@ from statistics import mean
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from exercises import offer_diff, rules
+from exercises import offer_diff, personas, rules
 from exercises.models import (
     Commitment,
     Event,
@@ -73,6 +73,10 @@ TIMELINE_KINDS = {
     Event.Kind.COMMITMENT_VALUED,
     Event.Kind.FINAL_RECKONING,
     Event.Kind.LEADERBOARD_REVEALED,
+    Event.Kind.REHEARSAL_STARTED,
+    Event.Kind.BOT_ASSIGNED,
+    Event.Kind.BOT_RELEASED,
+    Event.Kind.BOT_REPLACED,
 }
 
 COMMITMENT_FIELDS = COMMITMENT_TERMS
@@ -246,6 +250,8 @@ class TeamAnalysis:
     broken: int
     strengths: list[str]
     improvements: list[str]
+    # The bots that played the team (stand-ins, exercises/bots.py), in the order it was handed to them.
+    stand_ins: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -312,6 +318,9 @@ class Report:
     team_names: dict[str, str]
     round_numbers: dict[int, int]  # round id -> number, for the event rows
     team_keys: dict[int, str]  # team id -> key
+    # The scenario's note for the facilitator (what really happened) and its sources; empty in the debrief.
+    debrief_note_html: str = ""
+    sources: list[dict] = field(default_factory=list)
     private: tuple[str, ...] = PRIVATE
 
     @property
@@ -321,6 +330,18 @@ class Report:
     @property
     def participant_count(self) -> int:
         return sum(len(t.participants) for t in self.teams)
+
+
+def _stand_ins(events) -> dict[int, list[str]]:
+    """Team id -> the personas of the bots that played it, each named once (from the event log)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for event in events:
+        if event.kind == Event.Kind.BOT_ASSIGNED and event.team_id:
+            persona = personas.PERSONAS.get(event.details.get("persona", ""))
+            label = persona.label if persona else event.details.get("persona", "")
+            if label and label not in found[event.team_id]:
+                found[event.team_id].append(label)
+    return found
 
 
 def build_report(exercise: Exercise, *, debrief: bool = False) -> Report:
@@ -359,6 +380,9 @@ def build_report(exercise: Exercise, *, debrief: bool = False) -> Report:
     round_rows = _round_rows(rounds, injects, events, placed, offer_rows, commitments, round_number, team_by_id, names)
     before = [_timeline_item(e, names, team_by_id) for e in events if placed[e.pk] is None and e.kind in TIMELINE_KINDS]
     team_rows = [_team_analysis(t, offer_rows, commitments, scores, rounds, debrief, exercise) for t in teams]
+    stand_ins = _stand_ins(events)
+    for team, row in zip(teams, team_rows, strict=True):
+        row.stand_ins = stand_ins.get(team.pk, [])
     started, ended = exercise.started_at, exercise.ended_at
     last_close = max((r.closed_at for r in rounds if r.closed_at), default=None)
     finish = ended or last_close
@@ -392,6 +416,8 @@ def build_report(exercise: Exercise, *, debrief: bool = False) -> Report:
         team_names=names,
         round_numbers=round_number,
         team_keys={t.pk: t.key for t in teams},
+        debrief_note_html="" if debrief else render_markdown(exercise.scenario.get("debrief_note", "")),
+        sources=[] if debrief else list(exercise.scenario.get("sources", [])),
     )
 
 
@@ -608,6 +634,15 @@ def _timeline_item(event: Event, names, team_by_id) -> TimelineItem:
 def describe_event(kind: str, d: dict, names: dict[str, str]) -> str:
     """One line for the timeline, from the event's details."""
     K = Event.Kind
+    if kind in (K.BOT_ASSIGNED, K.BOT_RELEASED, K.BOT_REPLACED):
+        persona = personas.PERSONAS.get(d.get("persona", ""))
+        label = persona.label if persona else d.get("persona", "")
+        team = names.get(d.get("party", ""), d.get("party", ""))
+        if kind == K.BOT_ASSIGNED:
+            return f"{team} handed to the {label} bot."
+        return f"{team} taken back from the {label} bot" + (f" by {d['name']}." if d.get("name") else ".")
+    if kind == K.REHEARSAL_STARTED:
+        return "Every team played by a bot, " + f"{d.get('round_seconds', '')}-second rounds."
     if kind == K.ROUND_OPENED:
         return f"Round {d.get('number', '')} opened."
     if kind == K.ROUND_CLOSED:

@@ -33,6 +33,10 @@ def sections(report: Report) -> list[tuple[str, str]]:
     """(anchor, title) in report order; the debrief leaves out the private ones."""
     items = [
         ("overview", "Exercise overview"),
+    ]
+    if report.debrief_note_html or report.sources:
+        items.append(("scenario-notes", "Behind the scenario"))
+    items += [
         ("timeline", "Timeline"),
         ("offers", "Offers and agreements"),
         ("teams", "Analysis by team"),

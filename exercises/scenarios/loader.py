@@ -45,6 +45,7 @@ TOP_KEYS = (
     "summary",
     "situation",
     "values_note",
+    "debrief_note",
     "sources",
     "defaults",
     "calendar",
@@ -388,6 +389,8 @@ def validate_scenario(data: Any, file: str = "<scenario>") -> dict:
         "summary": check.text(data.get("summary", ""), "summary", blank_ok=True),
         "situation": check.text(data.get("situation"), "situation"),
         "values_note": check.text(data.get("values_note", ""), "values_note", blank_ok=True),
+        # For the facilitator's report only (what really happened, questions for the debrief).
+        "debrief_note": check.text(data.get("debrief_note", ""), "debrief_note", blank_ok=True),
         "sources": referee.sources(check, data.get("sources")),
         "defaults": _defaults(check, data.get("defaults", {})),
         "calendar": referee.calendar(check, data.get("calendar")),

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from exercises.models import Commitment, breach_words, commitment_summary
+from exercises.templatetags.stand_ins import bot_badge
 
 register = template.Library()
 
@@ -113,7 +114,7 @@ def team_rows(context) -> SafeString:
         score = floatformat(team.score.total, 1) if team.score else _DASH_CELL
         rows.append(
             f'<tr data-team="{key}"><th scope="row">{escape(team.name)}'
-            f' <span class="text-body-secondary small fw-normal">{key}</span></th>'
+            f' <span class="text-body-secondary small fw-normal">{key}</span>{bot_badge(team)}</th>'
             f'<td><span class="fw-semibold">{team.present_count}</span>'
             f'<span class="text-body-secondary">/{len(team.players)}</span> {_presence_badges(team)}</td>'
             f"<td>{_DRAFTING if team.drafting else _DASH_CELL}</td>"

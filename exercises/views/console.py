@@ -20,7 +20,9 @@ from exercises.console_forms import InjectForm, ObserverForm
 from exercises.models import Commitment, Participant
 
 TEMPLATE = "exercises/console.html"
-FRAGMENTS = ["round", "teams", "matrix", "injects", "results", "umpire", "roster", "observations", "events"]
+FRAGMENTS = [
+    *("round", "teams", "stand_ins", "matrix", "injects", "results", "umpire", "roster", "observations", "events"),
+]
 
 
 def _poll_url(exercise) -> str:

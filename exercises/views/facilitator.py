@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from exercises import access, rules, services
 from exercises.forms import ExerciseCreateForm
 from exercises.models import Commitment, Exercise, Offer, Round
-from exercises.scenarios import DEFAULT_SCENARIO_KEY, available_scenarios
+from exercises.scenarios import DEFAULT_SCENARIO_KEY
+from exercises.studio import library
 
 
 @login_required
@@ -38,9 +39,9 @@ def exercise_list(request):
 @require_http_methods(["GET", "POST"])
 def exercise_create(request):
     key = request.POST.get("scenario") or request.GET.get("scenario") or DEFAULT_SCENARIO_KEY
-    if key not in available_scenarios():
+    if key not in dict(library.choices(request.user)):
         key = DEFAULT_SCENARIO_KEY
-    form = ExerciseCreateForm(request.POST or None, scenario_key=key)
+    form = ExerciseCreateForm(request.POST or None, scenario_key=key, user=request.user)
     if request.method == "POST" and form.is_valid():
         exercise = services.create_exercise(
             facilitator=request.user,
@@ -49,6 +50,7 @@ def exercise_create(request):
             team_keys=form.cleaned_data["teams"],
             num_rounds=form.cleaned_data["num_rounds"],
             round_minutes=form.cleaned_data["round_minutes"],
+            scenario_version=form.scenario_version,
         )
         messages.success(request, "Exercise created. Hand out the team codes, then start round 1.")
         return redirect("exercise_detail", exercise_id=exercise.pk)

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from exercises import access, ratelimit, roster, services
+from exercises import access, bots, ratelimit, roster, services
 from exercises.forms import JoinForm
 from exercises.models import Team, name_key, normalise_join_code
 
@@ -45,6 +45,7 @@ def join(request, code: str = ""):
             else:
                 if result.returning:
                     ratelimit.count_attempt(ratelimit.REJOIN, request, seat)
+                bots.human_joined(team, result.participant)
                 access.take_seat(request, result.participant)
                 return redirect("team_room", team_id=team.pk)
     else:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
+from exercises import bots as stand_ins
 from exercises import services
 from exercises.models import Exercise, Participant
 from exercises.reports import tables
@@ -33,6 +34,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--rounds", type=int, default=None, help="rounds in the exercise (default: the scenario's)")
         parser.add_argument("--played-rounds", type=int, default=0, help="rounds to play with scripted teams")
+        parser.add_argument(
+            "--bots",
+            type=int,
+            default=0,
+            help="hand this many teams (the last ones) to stand-in bots; the first stays human",
+        )
         parser.add_argument("--new", action="store_true", help="always create a new exercise")
         parser.add_argument("--seed", default=None, help="outcome seed, for reproducible demos")
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -45,9 +52,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="the host the server listens on (for the links)")
         parser.add_argument("--port", type=int, default=8000, help="the port the server listens on (for the links)")
 
-    def handle(self, *args, teams, rounds, played_rounds, new, seed, json: bool, host, port, scenario, **options):
+    def handle(self, *args, teams, rounds, played_rounds, bots, new, seed, json: bool, host, port, scenario, **options):
         if teams < 2 or teams > 60:
             raise CommandError("--teams must be between 2 and 60.")
+        if not 0 <= bots < teams:
+            raise CommandError("--bots must be between 0 and the number of teams less one (one team stays human).")
         if scenario not in available_scenarios():
             known = ", ".join(sorted(available_scenarios()))
             raise CommandError(f"--scenario: unknown scenario {scenario!r}; known scenarios: {known}")
@@ -57,6 +66,8 @@ class Command(BaseCommand):
             exercise = create_demo(
                 facilitator, teams=teams, rounds=rounds, played_rounds=played_rounds, seed=seed, scenario_key=scenario
             )
+        if bots:
+            hand_to_bots(exercise, bots)
         payload = describe(exercise)
         if json:
             self.stdout.write(dumps(payload))
@@ -220,6 +231,17 @@ class ScriptedTeams:
                     break
 
 
+def hand_to_bots(exercise: Exercise, count: int) -> None:
+    """The last ``count`` teams to stand-ins, personas in turn (base hitter first); teams already
+    played by a bot keep theirs, so running the command again changes nothing."""
+    kinds = list(stand_ins.CLASSROOM_PERSONAS)
+    actor = services.facilitator_label(exercise.facilitator)
+    chosen = list(exercise.teams.all())[-count:]
+    for i, team in enumerate(chosen):
+        if not team.bot_persona and not exercise.is_ended:
+            stand_ins.hand_over(team=team, persona=kinds[i % len(kinds)], actor=actor)
+
+
 def describe(exercise: Exercise) -> dict:
     """Paths, not absolute URLs: the caller knows its host."""
     return {
@@ -243,6 +265,7 @@ def describe(exercise: Exercise) -> dict:
                 "room_url": reverse("team_room", args=[team.pk]),
                 "poll_url": reverse("team_poll", args=[team.pk]),
                 "debrief_url": reverse("team_debrief", args=[team.pk]),
+                "bot": team.bot_persona or None,
             }
             for team in exercise.teams.all()
         ],
@@ -303,5 +326,8 @@ def as_text(payload: dict, host: str) -> str:
         "  Team join links (one per team; open each in a different browser or private window):",
     ]
     for team in payload["teams"]:
-        lines.append(f"    {team['name']:<20} code {team['code']}  {host}{team['join_url']}")
+        bot = f"  (bot: {team['bot']}; joining takes over)" if team["bot"] else ""
+        lines.append(f"    {team['name']:<20} code {team['code']}  {host}{team['join_url']}{bot}")
+    if any(team["bot"] for team in payload["teams"]):
+        lines.append("  Start round 1 on the dashboard: the bots answer and send offers at a human pace.")
     return "\n".join(lines) + "\n"
