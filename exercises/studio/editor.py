@@ -206,6 +206,15 @@ def build(data: Mapping, error: ScenarioError | None = None, *, scoring_text: st
         ),  # fmt: skip
         f("values_note", "Where the values come from", _text(data.get("values_note")), wide=True),
         f(
+            "debrief_note",
+            "Debrief note (facilitator only, Markdown)",
+            _text(data.get("debrief_note")),
+            kind="textarea",
+            rows=5,
+            wide=True,
+            help="What really happened, and questions for the debrief: shown in the facilitator's report only.",
+        ),  # fmt: skip
+        f(
             "sources",
             "Sources",
             _lines_of_sources(data.get("sources")),
@@ -484,7 +493,7 @@ def parse(post: Mapping[str, Any], getlist) -> tuple[dict, str, str]:
     "remove" are left out; numbers typed as numbers become numbers.
     """
     data: dict[str, Any] = {}
-    for name in ("key", "title", "summary", "situation", "values_note"):
+    for name in ("key", "title", "summary", "situation", "values_note", "debrief_note"):
         data[name] = str(post.get(name, ""))
     data["sources"] = _sources_from_lines(str(post.get("sources", "")))
     data["defaults"] = {
