@@ -123,7 +123,7 @@ def _perform(exercise_id: int, round_id: int, move: Move) -> BotAction | None:
     """Claim the move under the exercise row's lock and make it; None when it is not ours to make
     (another worker made it, the round stopped taking offers, the team is no longer a bot)."""
     with transaction.atomic():
-        exercise = services._locked_exercise(exercise_id)
+        exercise = services.locked_exercise(exercise_id)
         current = Round.objects.select_for_update().get(pk=round_id)
         team = Team.objects.get(pk=move.team.pk)
         if exercise.is_ended or not current.accepts_submissions() or team.bot_persona != move.team.bot_persona:
@@ -299,7 +299,7 @@ def set_pace(*, exercise: Exercise, seconds: int, actor: str) -> bool:
     if not low <= seconds <= high:
         raise services.GameError(f"Choose a pace of {low} to {high} seconds.")
     with transaction.atomic():
-        locked = services._locked_exercise(exercise.pk)
+        locked = services.locked_exercise(exercise.pk)
         if locked.bot_delay_seconds == seconds:
             return False
         before, locked.bot_delay_seconds = locked.bot_delay_seconds, seconds
@@ -317,7 +317,7 @@ def hand_over(*, team: Team, persona: str, actor: str) -> None:
     if persona not in CLASSROOM_PERSONAS:
         raise services.GameError("Choose one of the personas listed.")
     with transaction.atomic():
-        exercise = services._locked_exercise(team.exercise_id)
+        exercise = services.locked_exercise(team.exercise_id)
         if exercise.is_ended:
             raise services.GameError("The exercise has ended.")
         locked = Team.objects.select_for_update().get(pk=team.pk)
@@ -343,7 +343,7 @@ def hand_over(*, team: Team, persona: str, actor: str) -> None:
 def take_back(*, team: Team, actor: str, kind: str = Event.Kind.BOT_RELEASED, **details) -> bool:
     """The team is played by people again; False when it had no bot."""
     with transaction.atomic():
-        exercise = services._locked_exercise(team.exercise_id)
+        exercise = services.locked_exercise(team.exercise_id)
         locked = Team.objects.select_for_update().get(pk=team.pk)
         if not locked.bot_persona:
             return False
@@ -391,7 +391,7 @@ def start_rehearsal(*, exercise: Exercise, facilitator) -> Exercise:
     now = timezone.now()
     actor = services.facilitator_label(facilitator)
     with transaction.atomic():
-        locked = services._locked_exercise(rehearsal.pk)
+        locked = services.locked_exercise(rehearsal.pk)
         locked.rehearsal = True
         locked.round_seconds = REHEARSAL_ROUND_SECONDS
         locked.bot_delay_seconds = REHEARSAL_DELAY_SECONDS

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exercises.models import Event, Exercise
-from exercises.services import GameError, _locked_exercise, create_exercise, facilitator_label, record
+from exercises.services import GameError, create_exercise, facilitator_label, locked_exercise, record
 
 audit = logging.getLogger("tabletop.audit")
 
@@ -26,7 +26,7 @@ def change_settings(*, exercise: Exercise, user, title: str, num_rounds: int, ro
     console's +1 min / +5 min move that). Rounds already started cannot be planned away.
     """
     with transaction.atomic():
-        locked = _locked_exercise(exercise.pk)
+        locked = locked_exercise(exercise.pk)
         started = locked.rounds.count()
         if num_rounds < max(started, 1):
             raise GameError(f"{started} rounds have started already: plan at least {max(started, 1)}.")
@@ -69,7 +69,7 @@ def duplicate(*, exercise: Exercise, user, title: str) -> Exercise:
 def archive(*, exercise: Exercise, user, archived: bool) -> None:
     """Take an exercise off the list (or put it back); a running one must be ended first."""
     with transaction.atomic():
-        locked = _locked_exercise(exercise.pk)
+        locked = locked_exercise(exercise.pk)
         if locked.is_archived == archived:
             return
         if archived and locked.is_running:
@@ -84,7 +84,7 @@ def archive(*, exercise: Exercise, user, archived: bool) -> None:
 def delete(*, exercise: Exercise, user) -> None:
     """Delete the exercise and everything in it (the view asks for its title first); never while it runs."""
     with transaction.atomic():
-        locked = _locked_exercise(exercise.pk)
+        locked = locked_exercise(exercise.pk)
         if locked.is_running:
             raise GameError("The exercise is running: end it before you delete it.")
         counts = {

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from exercises.models import Event, Participant, Team, name_key, new_join_code
-from exercises.services import GameError, _locked_exercise, record
+from exercises.services import GameError, locked_exercise, record
 
 
 @dataclass
@@ -76,7 +76,7 @@ def _return_to_seat(team: Team, existing: Participant) -> JoinResult:
 def move_participant(*, participant: Participant, team: Team, actor: str) -> Participant:
     """Seat a player on another team of the same exercise; their browser follows (see access.follow_move)."""
     with transaction.atomic():
-        exercise = _locked_exercise(participant.team.exercise_id)
+        exercise = locked_exercise(participant.team.exercise_id)
         locked = Participant.objects.select_for_update().select_related("team").get(pk=participant.pk)
         if team.exercise_id != exercise.pk:
             raise GameError("Choose a team of this exercise.")
@@ -114,7 +114,7 @@ def _check_room(team: Team) -> None:
 def remove_participant(*, participant: Participant, actor: str) -> None:
     """The seat stops opening the room at once; the name stays taken until a readmission."""
     with transaction.atomic():
-        exercise = _locked_exercise(participant.team.exercise_id)
+        exercise = locked_exercise(participant.team.exercise_id)
         locked = Participant.objects.select_for_update().select_related("team").get(pk=participant.pk)
         if locked.is_removed:
             raise GameError(f"{locked.display_name} was already removed.")
@@ -135,7 +135,7 @@ def remove_participant(*, participant: Participant, actor: str) -> None:
 def readmit_participant(*, participant: Participant, actor: str) -> Participant:
     """Undo a removal: the player's browser opens the room again, and their name joins again."""
     with transaction.atomic():
-        exercise = _locked_exercise(participant.team.exercise_id)
+        exercise = locked_exercise(participant.team.exercise_id)
         locked = Participant.objects.select_for_update().select_related("team").get(pk=participant.pk)
         if not locked.is_removed:
             raise GameError(f"{locked.display_name} is on {locked.team.name} already.")
@@ -160,7 +160,7 @@ def rotate_join_code(*, team: Team, actor: str) -> Team:
     The event names the team, not the code: codes are secrets and the log is exported.
     """
     with transaction.atomic():
-        exercise = _locked_exercise(team.exercise_id)
+        exercise = locked_exercise(team.exercise_id)
         locked = Team.objects.select_for_update().get(pk=team.pk)
         code = new_join_code()
         while Team.objects.filter(join_code=code).exists():  # 1 in 10**11; still, never reuse one

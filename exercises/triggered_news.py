@@ -170,7 +170,7 @@ def _fire(exercise: Exercise, round_: Round | None, inject: dict, actor: str, *,
         condition=condition_text(exercise.scenario, inject),
         by_hand=by_hand,
     )
-    services._push_inject(exercise, round_, actor, inject_data=inject)
+    services.injects.push_inject_locked(exercise, round_, actor, inject_data=inject)
 
 
 # --- by the facilitator --------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def _armed_inject(exercise: Exercise, key: str) -> dict:
 def fire_trigger(*, exercise: Exercise, key: str, actor: str) -> dict:
     """The facilitator fires an armed trigger now: its news goes to every team at once."""
     with transaction.atomic():
-        locked = services._locked_exercise(exercise.pk)
+        locked = services.locked_exercise(exercise.pk)
         inject = _armed_inject(locked, key)
         _fire(locked, locked.current_round(), inject, actor, by_hand=True)
     exercise.bump()
@@ -203,7 +203,7 @@ def fire_trigger(*, exercise: Exercise, key: str, actor: str) -> dict:
 def disarm_trigger(*, exercise: Exercise, key: str, actor: str) -> dict:
     """The facilitator disarms an armed trigger: its news will not fire, by play or by hand."""
     with transaction.atomic():
-        locked = services._locked_exercise(exercise.pk)
+        locked = services.locked_exercise(exercise.pk)
         inject = _armed_inject(locked, key)
         services.record(
             locked,

@@ -40,7 +40,10 @@ def test_a_failure_midway_through_a_submission_leaves_nothing_behind(exercise, u
 def test_a_failure_midway_through_a_close_leaves_the_round_open(exercise, usa, dprk):
     round_ = services.start_round(exercise=exercise, actor="t")
     factories.send_offer(dprk, [usa.team])
-    with mock.patch("exercises.services._score_teams", side_effect=RuntimeError("boom")), pytest.raises(RuntimeError):
+    with (
+        mock.patch("exercises.services.settlement.score_teams", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
         services.close_round(round=round_, actor="t")
     round_.refresh_from_db()
     assert round_.status == Round.Status.OPEN

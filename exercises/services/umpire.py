@@ -1,0 +1,78 @@
+"""The umpire: overriding a drawn outcome and valuing a step, each re-scoring the rounds it counted in."""
+
+from django.db import transaction
+
+from exercises.models import Commitment, Event
+from exercises.services import settlement
+from exercises.services.base import GameError, check_length, locked_exercise, record
+
+
+def override_resolution(*, commitment: Commitment, kept: bool, reason: str, actor: str) -> None:
+    """The umpire's word beats the dice; recorded with its reason."""
+    reason = reason.strip()
+    if not reason:
+        raise GameError("Give a reason for the override.")
+    check_length(reason, "The reason")
+    with transaction.atomic():
+        exercise = locked_exercise(commitment.offer.exercise_id)
+        locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        # Checked under the lock: the instance passed in may predate a round close.
+        if locked.outcome not in (Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN):
+            raise GameError("Only a resolved commitment can be overridden.")
+        before = locked.outcome
+        locked.outcome = Commitment.Outcome.KEPT if kept else Commitment.Outcome.BROKEN
+        locked.overridden = True
+        locked.override_reason = reason
+        locked.save(update_fields=["outcome", "overridden", "override_reason"])
+        record(
+            exercise,
+            Event.Kind.COMMITMENT_OVERRIDDEN,
+            actor,
+            round=locked.resolved_in,
+            offer=commitment.offer.number,
+            commitment=locked.position,
+            before=before,
+            after=locked.outcome,
+            reason=locked.override_reason,
+        )
+        settlement.rescore_from(exercise, locked.resolved_in.number if locked.resolved_in else 0)
+    exercise.bump()
+
+
+# The umpire's values stay on the scale of the catalogue's (docs/scoring.md "Value from substance").
+UMPIRE_VALUE_LIMIT = 20
+
+
+def value_step(*, commitment: Commitment, giver: float | None, receiver: float | None, actor: str) -> None:
+    """The umpire's "value this step": what an agreed step is worth to its giver and to each
+    receiver, beating the catalogue and the free-text default; both None clears it. Scores
+    of every closed round it counted in are recomputed."""
+    for value in (giver, receiver):
+        if value is not None and not -UMPIRE_VALUE_LIMIT <= value <= UMPIRE_VALUE_LIMIT:
+            raise GameError(f"Give values between -{UMPIRE_VALUE_LIMIT} and {UMPIRE_VALUE_LIMIT}.")
+    with transaction.atomic():
+        exercise = locked_exercise(commitment.offer.exercise_id)
+        locked = Commitment.objects.select_for_update().select_related("offer", "resolved_in").get(pk=commitment.pk)
+        if locked.outcome in (Commitment.Outcome.PROPOSED, Commitment.Outcome.VOID):
+            raise GameError("Only a step of an agreement can be valued.")
+        values = {}
+        if giver is not None:
+            values[locked.by] = float(giver)
+        if receiver is not None:
+            values.update((party, float(receiver)) for party in locked.to if party != locked.by)
+        before = locked.umpire_value
+        locked.umpire_value = values
+        locked.save(update_fields=["umpire_value"])
+        record(
+            exercise,
+            Event.Kind.COMMITMENT_VALUED,
+            actor,
+            round=exercise.current_round(),
+            offer=locked.offer.number,
+            commitment=locked.position,
+            before=before,
+            after=values,
+        )
+        if locked.resolved_in is not None:
+            settlement.rescore_from(exercise, locked.resolved_in.number)
+    exercise.bump()
