@@ -4,7 +4,7 @@ import pytest
 from django import forms as django_forms
 
 from exercises import forms, scoring
-from exercises.models import Commitment
+from exercises.models import SUMMARY_TERMS, Commitment, commitment_summary
 from exercises.reports import export, tables
 from exercises.rules import cli
 from exercises.rules.model import COMMITMENT_TERMS, FIELD_LABELS, TEXT_FIELDS
@@ -22,6 +22,30 @@ def test_every_layer_reads_the_same_terms():
     assert set(loader.FIELD_KEYS) == set(TEXT_FIELDS) - {"text"}
     engine = scoring.engine_commitment({"position": 1, "by": "USA", **{name: "x" for name in TEXT_FIELDS}})
     assert all(getattr(engine, name) == "x" for name in TEXT_FIELDS)
+
+
+class _Reading:
+    """A row that notes which terms commitment_summary reads."""
+
+    def __init__(self, **terms):
+        self.terms, self.read = terms, set()
+
+    def __getattr__(self, name):
+        self.read.add(name)
+        return self.terms.get(name, "")
+
+
+def test_the_one_line_summary_reads_the_terms_it_names():
+    """The console loads SUMMARY_TERMS as value rows; a term the summary reads but the
+    query leaves out would fail only there."""
+    assert set(SUMMARY_TERMS) <= set(COMMITMENT_TERMS)
+    assert len(set(SUMMARY_TERMS)) == len(SUMMARY_TERMS)
+    read = set()
+    for terms in ({"by": "USA"}, {name: "x" for name in COMMITMENT_TERMS}):
+        row = _Reading(**terms)
+        commitment_summary(row)
+        read |= row.read
+    assert read == set(SUMMARY_TERMS)
 
 
 @pytest.mark.parametrize(
