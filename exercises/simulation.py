@@ -175,9 +175,7 @@ def _measure(exercise, start_tension: float) -> Game:
 def _paid_after_broken(steps: list[Commitment]) -> int:
     by_offer: dict[int, list[rules.ledger.Step]] = {}
     for c in steps:
-        step = rules.ledger.Step(
-            c.position, c.by, c.due_round or 0, c.outcome, tuple(int(p) for p in c.conditional_on or ())
-        )
+        step = rules.ledger.Step(c.position, c.by, c.due_round or 0, c.outcome, c.links)
         by_offer.setdefault(c.offer_id, []).append(step)
     return sum(rules.ledger.paid_after_broken(offer_steps) for offer_steps in by_offer.values())
 

@@ -156,6 +156,12 @@ class Commitment(models.Model):
     def because(self) -> str:
         return breach_words(self.outcome, self.breach_position)
 
+    @property
+    def links(self) -> tuple[int, ...]:
+        """The positions this step waits for ("Only if commitment no."), as the ledger reads them.
+        Stored as forms.only_if parsed them; JSON may hand them back as other numbers."""
+        return tuple(int(p) for p in self.conditional_on or ())
+
 
 def breach_words(outcome: str, breach: int | None) -> str:
     """Why a linked step was not delivered, in the words every page uses (round results, the

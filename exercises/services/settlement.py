@@ -77,7 +77,7 @@ def _ledger_step(exercise: Exercise, offer: Offer, c: Commitment) -> rules.ledge
         by=c.by,
         due_round=c.due_round or 0,
         outcome=c.outcome,
-        conditional_on=tuple(int(p) for p in c.conditional_on or ()),
+        conditional_on=c.links,
         snap_back=c.outcome in (Commitment.Outcome.DUE, Commitment.Outcome.KEPT)
         and rules.has_snap_back(scoring.engine_commitment(c), catalogue),
         probability=probability,
