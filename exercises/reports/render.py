@@ -20,7 +20,8 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from exercises.reports import lesson
-from exercises.reports.data import Report, build_report, observations_by_round
+from exercises.reports.data import build_report, observations_by_round
+from exercises.reports.rows import Report
 from exercises.text import render_markdown
 
 CSS_PATH = Path(settings.BASE_DIR) / "static" / "app" / "report_pdf.css"
