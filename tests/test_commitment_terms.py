@@ -8,7 +8,7 @@ from exercises.models import SUMMARY_TERMS, Commitment, commitment_summary
 from exercises.reports import export, tables
 from exercises.rules import cli
 from exercises.rules.model import COMMITMENT_TERMS, FIELD_LABELS, TEXT_FIELDS
-from exercises.scenarios import loader
+from exercises.scenarios import validation
 
 
 def test_every_layer_reads_the_same_terms():
@@ -19,7 +19,7 @@ def test_every_layer_reads_the_same_terms():
     assert set(COMMITMENT_TERMS) <= set(export.COMMITMENT_FIELDS)
     assert set(COMMITMENT_TERMS) <= set(tables.COMMITMENT_COLUMNS)
     assert {"id", "value", *COMMITMENT_TERMS} == cli.COMMITMENT_FIELDS
-    assert set(loader.FIELD_KEYS) == set(TEXT_FIELDS) - {"text"}
+    assert set(validation.FIELD_KEYS) == set(TEXT_FIELDS) - {"text"}
     engine = scoring.engine_commitment({"position": 1, "by": "USA", **{name: "x" for name in TEXT_FIELDS}})
     assert all(getattr(engine, name) == "x" for name in TEXT_FIELDS)
 

@@ -23,7 +23,8 @@ from exercises.scenarios import (
     load_scenario,
     load_scenario_file,
 )
-from exercises.scenarios.loader import FIELD_KEYS, parse_scenario_text, validate_scenario
+from exercises.scenarios.loader import parse_scenario_text, validate_scenario
+from exercises.scenarios.validation import FIELD_KEYS
 
 # USA / DPRK / ROK / China values from docs/SCORING.md, item number -> values.
 SCORING_VALUES = {

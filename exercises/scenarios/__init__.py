@@ -1,5 +1,8 @@
 """Scenario packs: YAML data files in this directory and their loader.
 
+loader.py reads and finds packs; validation.py turns a parsed pack into its snapshot, with
+referee.py and triggers.py; checks.py holds ScenarioError and the Checker they report through.
+
 Pure Python (no Django import), so the rules engine and tests can use it
 without settings. See docs/scenario-format.md.
 """

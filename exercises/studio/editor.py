@@ -20,7 +20,8 @@ import yaml
 
 from exercises.documents import DocumentError, check_tree, check_yaml_events
 from exercises.scenarios import ScenarioError
-from exercises.scenarios.loader import FIELD_KEYS, INJECT_KEYS, PACK_BOUNDS
+from exercises.scenarios.loader import PACK_BOUNDS
+from exercises.scenarios.validation import FIELD_KEYS, INJECT_KEYS
 
 __all__ = [
     "Editor",
