@@ -1,6 +1,6 @@
 """An exercise's life outside play: its settings, a copy for the next section, archive, delete.
 
-Like services.py, each step locks the exercise row, checks its preconditions under the
+Like exercises/services/, each step locks the exercise row, checks its preconditions under the
 lock and records an Event. Deleting is the exception: the exercise's event log goes with
 it, so the deletion is written to the ``tabletop.audit`` log instead (docs/facilitator-guide.md).
 """

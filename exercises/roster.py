@@ -1,6 +1,6 @@
 """Who sits where: joining a team, moving, removing and readmitting players, join codes.
 
-The same rules as services.py: each step checks its preconditions under the exercise
+The same rules as exercises/services/: each step checks its preconditions under the exercise
 row's lock and records an Event. A player is identified on a team by their name
 (models.name_key: case and width do not matter); the facilitator removes a player
 without deleting them, so that the removal sticks until they readmit them.

@@ -32,3 +32,21 @@ def test_access_gates_live_in_access_py():
         text = path.read_text()
         assert "request.session" not in text, f"{path.name} reads the session itself"
         assert "def team_seat" not in text and "def observer_for_token" not in text, path.name
+
+
+MAX_LINES = 600
+# The rules' word lists are data, long by nature; migrations are written by makemigrations.
+LONG_BY_NATURE = {ROOT / "exercises" / "rules" / "lexicon.py"}
+
+
+def test_no_source_file_is_over_600_lines():
+    """A file past this size holds more than one thing: split it into modules named from the domain."""
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for folder in ("exercises", "tests")
+        for path in (ROOT / folder).rglob("*.py")
+        if path not in LONG_BY_NATURE
+        and "migrations" not in path.parts
+        and (lines := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert too_long == {}
