@@ -120,6 +120,53 @@ def test_ending_twice_settles_once_and_an_exercise_without_steps_due_has_no_reck
     assert exercise.current_round().reckoning_from is None
 
 
+def test_a_condition_the_umpire_rules_broken_voids_the_step_paid_on_it(exercise, dice):
+    services.start_round(exercise=exercise, actor="t")
+    offer = agree(exercise, factories.specific_rows())  # 1: DPRK freeze, 2: USA relief waiting for it
+    close(exercise)
+    services.start_round(exercise=exercise, actor="t")
+    close(exercise)
+    assert outcomes(offer) == {1: "kept", 2: "kept"}
+
+    def usa_counts():
+        usa = TeamScore.objects.get(round__number=2, team__key="USA", round__exercise=exercise)
+        return {line["commitment"] for line in usa.detail}
+
+    assert usa_counts() == {1, 2}  # the freeze it gets and the relief it pays
+    freeze = Commitment.objects.get(offer=offer, position=1)
+    services.override_resolution(commitment=freeze, kept=False, reason="Satellite images", actor="umpire")
+    assert outcomes(offer) == {1: "broken", 2: "voided"}
+    relief = Commitment.objects.get(offer=offer, position=2)
+    assert relief.breach_position == 1 and not relief.overridden
+    ruling = Event.objects.filter(exercise=exercise, kind=Event.Kind.COMMITMENT_OVERRIDDEN).last()
+    assert ruling.details | {"commitment": 2, "before": "kept", "after": "voided"} == ruling.details
+    assert ruling.details["reason"] == "follows the ruling on no. 1"
+    # Round 2 is scored again: the USA neither gets the freeze nor pays for relief it never owed.
+    assert usa_counts() == set()
+
+
+def test_a_breach_the_umpire_rules_away_frees_the_void_step_for_the_next_close(exercise, dice):
+    offer = broken_condition(exercise, dice)
+    freeze = Commitment.objects.get(offer=offer, position=1)
+    services.override_resolution(commitment=freeze, kept=True, reason="Inspectors confirmed it", actor="umpire")
+    assert outcomes(offer) == {1: "kept", 2: "due"}
+    services.start_round(exercise=exercise, actor="t")
+    close(exercise)
+    assert outcomes(offer) == {1: "kept", 2: "kept"}
+
+
+def test_after_the_end_a_breach_ruled_away_settles_the_freed_step_at_once(exercise, dice):
+    offer = broken_condition(exercise, dice)
+    services.end_exercise(exercise=exercise, actor="t")
+    exercise.refresh_from_db()
+    freeze = Commitment.objects.get(offer=offer, position=1)
+    services.override_resolution(commitment=freeze, kept=True, reason="Inspectors confirmed it", actor="umpire")
+    assert outcomes(offer) == {1: "kept", 2: "kept"}
+    relief = Commitment.objects.get(offer=offer, position=2)
+    assert relief.settled_at_end and relief.resolved_in.number == 2
+    assert not Commitment.objects.filter(offer__exercise=exercise, outcome="due").exists()
+
+
 # --- what the pages show -----------------------------------------------------------------------
 
 

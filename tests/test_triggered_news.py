@@ -3,7 +3,7 @@ and the console's armed-trigger list with "fire now" and "disarm"."""
 
 import pytest
 
-from exercises import services, triggered_news
+from exercises import rules, services, triggered_news
 from exercises.models import Commitment, Event, Inject
 from tests import factories
 
@@ -191,6 +191,18 @@ def test_only_triggered_scenario_news_can_be_fired_or_disarmed(exercise):
             triggered_news.fire_trigger(exercise=exercise, key=key, actor="t")
         with pytest.raises(services.GameError, match="no trigger"):
             triggered_news.disarm_trigger(exercise=exercise, key=key, actor="t")
+
+
+def test_the_final_reckoning_makes_news_like_a_close(exercise, usa, dprk, monkeypatch):
+    arm(exercise, FREEZE_BROKEN, FREEZE_KEPT)
+    agree_in_round_1(exercise, usa, dprk)  # its steps come due in round 2, which never opens
+    monkeypatch.setattr(rules, "resolve_commitment", lambda seed, key, probability: (True, 0.0))
+    services.end_exercise(exercise=exercise, actor="t")
+    assert fired(exercise) == ["freeze-kept"]
+    reckoning = exercise.events.get(kind=Event.Kind.FINAL_RECKONING)
+    assert reckoning.details["news"] == ["freeze-kept"]
+    news = Inject.objects.get(exercise=exercise, title=FREEZE_KEPT["title"])
+    assert news.round.number == 1
 
 
 def test_nothing_fires_after_the_end(exercise):

@@ -17,6 +17,9 @@ close (or the final reckoning) the due steps resolve in the order those links im
 - A step whose condition is not due yet waits (stays due), except in the final
   reckoning, where everything left is settled.
 
+The umpire can rule a drawn step the other way afterwards (``overrule``); the links
+then answer the ruling as they would have answered the dice.
+
 Nothing here knows about Django; ``services`` feeds steps in and applies the result.
 """
 
@@ -36,6 +39,7 @@ __all__ = [
     "Settlement",
     "Step",
     "link_order",
+    "overrule",
     "paid_after_broken",
     "settle",
 ]
@@ -56,7 +60,9 @@ _FAILED = frozenset({BROKEN, VOIDED, WITHDRAWN})
 class Step:
     """One step of an agreement as the ledger sees it.
 
-    ``probability`` and ``draw`` are only read when the step is drawn at this close.
+    ``probability`` and ``draw`` are only read when the step is drawn at this close;
+    ``breach`` is the step that voided or withdrew it, and ``ruled`` marks the
+    umpire's own rulings, which the consequences of another ruling never change.
     """
 
     position: int
@@ -67,6 +73,8 @@ class Step:
     snap_back: bool = False
     probability: float = 0.0
     draw: float = 1.0
+    breach: int | None = None
+    ruled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +156,53 @@ def settle(steps: Iterable[Step], closing_round: int | None) -> tuple[Settlement
                 if outcome[other] == KEPT and earlier.snap_back and earlier.by != step.by:
                     outcome[other] = WITHDRAWN
                     out.append(Settlement(other, WITHDRAWN, position))
+    return tuple(out)
+
+
+def overrule(steps: Iterable[Step], position: int, kept: bool) -> tuple[Settlement, ...]:
+    """What follows for the rest of an agreement when the umpire rules step ``position``
+    kept or broken after it was drawn (``steps`` show it as drawn before the ruling).
+
+    Ruled broken: every drawn step waiting for it, directly or through a step this voids,
+    is void; kept steps another party gave with snap-back are withdrawn. Ruled kept: what
+    its breach voided is due again (the next close, or the caller, draws it) and what it
+    withdrew is kept again. Steps the umpire ruled on themselves do not move.
+    """
+    steps = tuple(steps)
+    by_pos = {s.position: s for s in steps}
+    order, blocking = link_order(steps)
+    if kept:
+        return _unwind(order, by_pos, position)
+    outcome = {s.position: s.outcome for s in steps} | {position: BROKEN}
+    breaker = by_pos[position]
+    out: list[Settlement] = []
+    for other in order:
+        step = by_pos[other]
+        if other == position or step.ruled or outcome[other] not in (KEPT, BROKEN):
+            continue
+        failed = next((c for c in blocking[other] if outcome[c] in (BROKEN, VOIDED)), None)
+        if failed is not None and (failed == position or any(s.position == failed for s in out)):
+            outcome[other] = VOIDED
+            out.append(Settlement(other, VOIDED, failed))
+        elif outcome[other] == KEPT and step.snap_back and step.by != breaker.by:
+            outcome[other] = WITHDRAWN
+            out.append(Settlement(other, WITHDRAWN, position))
+    return tuple(out)
+
+
+def _unwind(order: tuple[int, ...], by_pos: dict[int, Step], position: int) -> tuple[Settlement, ...]:
+    """A breach ruled away: its voids are due again (and theirs, in turn), its snap-backs kept."""
+    cleared = {position}
+    out: list[Settlement] = []
+    for other in order:
+        step = by_pos[other]
+        if step.ruled or step.breach not in cleared:
+            continue
+        if step.outcome == VOIDED:
+            cleared.add(other)
+            out.append(Settlement(other, DUE))
+        elif step.outcome == WITHDRAWN:
+            out.append(Settlement(other, KEPT))
     return tuple(out)
 
 

@@ -242,6 +242,8 @@ def _final_reckoning(exercise: Exercise, actor: str) -> None:
     last.reckoning_from = exercise.tension
     tally = settlement.resolve_due_commitments(exercise, last, final=True)
     settlement.move_tension(exercise, last, tally, cause="final reckoning: ")
+    # The last deals make news too (the debrief's epilogue), as at any close.
+    news = triggered_news.fire_met_triggers(exercise, last)
     last.tension_after = exercise.tension
     last.save(update_fields=["reckoning_from", "tension_after"])
     TeamScore.objects.filter(round=last).delete()
@@ -255,6 +257,7 @@ def _final_reckoning(exercise: Exercise, actor: str) -> None:
         broken=tally.broken,
         voided=tally.voided,
         withdrawn=tally.withdrawn,
+        news=news,
         tension_before=round_to(last.reckoning_from),
         tension=round_to(exercise.tension),
     )

@@ -52,7 +52,7 @@ def resolve_due_commitments(exercise: Exercise, closing: Round, *, final: bool =
     counts = {outcome: 0 for outcome in rules.ledger.OUTCOMES}
     for offer in offers:
         steps = {c.position: c for c in offer.commitments.all()}
-        ledger_steps = {p: _ledger_step(exercise, offer, c) for p, c in steps.items()}
+        ledger_steps = {p: ledger_step(exercise, offer, c) for p, c in steps.items()}
         for settled in rules.ledger.settle(ledger_steps.values(), None if final else closing.number):
             step = ledger_steps[settled.position]
             _apply_settlement(exercise, closing, offer, steps[settled.position], step, settled, final=final)
@@ -65,7 +65,7 @@ def resolve_due_commitments(exercise: Exercise, closing: Round, *, final: bool =
     )
 
 
-def _ledger_step(exercise: Exercise, offer: Offer, c: Commitment) -> rules.ledger.Step:
+def ledger_step(exercise: Exercise, offer: Offer, c: Commitment) -> rules.ledger.Step:
     """A stored step as the ledger reads it; a due step carries its odds and its draw."""
     catalogue = scoring.catalogue_for(exercise)
     probability = draw = 0.0
@@ -82,6 +82,8 @@ def _ledger_step(exercise: Exercise, offer: Offer, c: Commitment) -> rules.ledge
         and rules.has_snap_back(scoring.engine_commitment(c), catalogue),
         probability=probability,
         draw=draw,
+        breach=c.breach_position,
+        ruled=c.overridden,
     )
 
 

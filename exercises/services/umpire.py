@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from exercises.models import Commitment, Event
+from exercises import rules
+from exercises.models import Commitment, Event, Exercise, Round
 from exercises.services import settlement
 from exercises.services.base import GameError, check_length, locked_exercise, record
 
@@ -20,6 +21,8 @@ def override_resolution(*, commitment: Commitment, kept: bool, reason: str, acto
         if locked.outcome not in (Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN):
             raise GameError("Only a resolved commitment can be overridden.")
         before = locked.outcome
+        offer = locked.offer
+        steps = [settlement.ledger_step(exercise, offer, c) for c in offer.commitments.all()]
         locked.outcome = Commitment.Outcome.KEPT if kept else Commitment.Outcome.BROKEN
         locked.overridden = True
         locked.override_reason = reason
@@ -29,14 +32,53 @@ def override_resolution(*, commitment: Commitment, kept: bool, reason: str, acto
             Event.Kind.COMMITMENT_OVERRIDDEN,
             actor,
             round=locked.resolved_in,
-            offer=commitment.offer.number,
+            offer=offer.number,
             commitment=locked.position,
             before=before,
             after=locked.outcome,
             reason=locked.override_reason,
         )
+        if locked.outcome != before:
+            _follow_ruling(exercise, locked, rules.ledger.overrule(steps, locked.position, kept), actor)
         settlement.rescore_from(exercise, locked.resolved_in.number if locked.resolved_in else 0)
     exercise.bump()
+
+
+def _follow_ruling(exercise: Exercise, ruled: Commitment, consequences, actor: str) -> None:
+    """The links answer the umpire's ruling as they would have answered the dice
+    (rules.ledger.overrule): steps paid on a condition ruled broken are void, snap-backs
+    withdrawn; a breach ruled away frees what it voided (drawn at the next close, or now
+    if the exercise has ended) and what it withdrew. Each change is recorded as part of
+    the ruling; tension keeps its history."""
+    steps = {c.position: c for c in ruled.offer.commitments.select_related("resolved_in")}
+    for settled in consequences:
+        c = steps[settled.position]
+        before = c.outcome
+        if settled.outcome == rules.ledger.VOIDED:
+            c.outcome, c.breach_position = Commitment.Outcome.VOIDED, settled.breach
+        elif settled.outcome == rules.ledger.WITHDRAWN:
+            c.outcome, c.breach_position = Commitment.Outcome.WITHDRAWN, settled.breach
+            c.withdrawn_in = max((ruled.resolved_in, c.resolved_in), key=lambda r: r.number if r else 0)
+        elif settled.outcome == rules.ledger.KEPT:
+            c.outcome, c.breach_position, c.withdrawn_in = Commitment.Outcome.KEPT, None, None
+        else:
+            c.outcome, c.breach_position, c.resolved_in = Commitment.Outcome.DUE, None, None
+            c.settled_at_end = False
+        c.save(update_fields=["outcome", "breach_position", "withdrawn_in", "resolved_in", "settled_at_end"])
+        record(
+            exercise,
+            Event.Kind.COMMITMENT_OVERRIDDEN,
+            actor,
+            round=ruled.resolved_in,
+            offer=ruled.offer.number,
+            commitment=c.position,
+            before=before,
+            after=c.outcome,
+            reason=f"follows the ruling on no. {ruled.position}",
+        )
+    if exercise.is_ended and any(s.outcome == rules.ledger.DUE for s in consequences):
+        last = exercise.rounds.filter(status=Round.Status.CLOSED).order_by("-number").first()
+        settlement.resolve_due_commitments(exercise, last, final=True)
 
 
 # The umpire's values stay on the scale of the catalogue's (docs/scoring.md "Value from substance").

@@ -9,6 +9,7 @@ from exercises.rules.ledger import (
     Settlement,
     Step,
     link_order,
+    overrule,
     paid_after_broken,
     settle,
 )
@@ -98,3 +99,50 @@ def test_paid_after_broken_counts_what_the_old_rules_paid_and_the_ledger_does_no
     settled = [Step(s.position, s.by, s.due_round, after[s.position], s.conditional_on) for s in ledger]
     assert paid_after_broken(settled) == 0
     assert DUE not in after.values()
+
+
+def test_a_condition_ruled_broken_voids_the_steps_paid_on_it_down_the_chain():
+    steps = [
+        step(1, "DPRK", outcome=KEPT),
+        step(2, "USA", on=[1], outcome=KEPT),
+        step(3, "ROK", on=[2], outcome=BROKEN),
+    ]
+    assert overrule(steps, 1, kept=False) == (Settlement(2, VOIDED, breach=1), Settlement(3, VOIDED, breach=2))
+
+
+def test_a_ruling_leaves_due_steps_to_the_next_close_and_independent_steps_alone():
+    steps = [step(1, "DPRK", outcome=KEPT), step(2, "USA", 4, on=[1]), step(3, "USA", outcome=KEPT)]
+    assert overrule(steps, 1, kept=False) == ()
+
+
+def test_a_step_ruled_broken_withdraws_the_other_sides_snap_back_steps_but_not_its_own():
+    steps = [
+        step(1, "USA", outcome=KEPT, snap_back=True),
+        step(2, "DPRK", outcome=KEPT),
+        step(3, "DPRK", outcome=KEPT, snap_back=True),
+    ]
+    assert overrule(steps, 2, kept=False) == (Settlement(1, WITHDRAWN, breach=2),)
+
+
+def test_the_umpires_own_rulings_do_not_move_with_another_ruling():
+    steps = [step(1, "DPRK", outcome=KEPT), step(2, "USA", on=[1], outcome=KEPT, ruled=True)]
+    assert overrule(steps, 1, kept=False) == ()
+
+
+def test_a_breach_ruled_away_makes_its_voids_due_again_and_its_snap_backs_kept():
+    steps = [
+        step(1, "USA", outcome=WITHDRAWN, snap_back=True, breach=2),
+        step(2, "DPRK", outcome=BROKEN),
+        step(3, "USA", on=[2], outcome=VOIDED, breach=2),
+        step(4, "ROK", on=[3], outcome=VOIDED, breach=3),
+        step(5, "ROK", outcome=VOIDED, on=[6], breach=6),
+        step(6, "CHN", outcome=BROKEN),
+    ]
+    assert overrule(steps, 2, kept=True) == (Settlement(1, KEPT), Settlement(3, DUE), Settlement(4, DUE))
+
+
+def test_overruled_both_ways_nothing_is_paid_after_a_broken_condition():
+    steps = [step(1, "DPRK", outcome=KEPT), step(2, "USA", on=[1], outcome=KEPT)]
+    changed = {s.position: s.outcome for s in overrule(steps, 1, kept=False)}
+    after = [step(1, "DPRK", outcome=BROKEN), step(2, "USA", on=[1], outcome=changed[2], breach=1)]
+    assert paid_after_broken(after) == 0
