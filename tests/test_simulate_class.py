@@ -47,6 +47,24 @@ def test_a_game_is_reproducible_settles_everything_and_fakes_earn_nothing():
     assert fake.value_per_team <= 0.5 * first.value_per_team
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not():
+    args = ("--seeds", "2", "--rounds", "1", "--strategies", "fake-specific")
+    terminal, pipe = Terminal(), io.StringIO()
+    call_command("simulate_class", *args, stdout=io.StringIO(), stderr=terminal)
+    call_command("simulate_class", *args, stdout=io.StringIO(), stderr=pipe)
+    frames = terminal.getvalue().split("\r")
+    assert "[" + "." * 30 + "]" not in terminal.getvalue()  # no frame before the first game ends
+    assert frames[1].startswith("[" + "#" * 15 + "." * 15 + "] 1/2 games")
+    assert frames[2].startswith("[" + "#" * 30 + "] 2/2 games")
+    assert pipe.getvalue() == ""
+
+
 def test_mixed_deals_the_classroom_personas_by_seed():
     cast = simulation.personas_for("mixed", ["USA", "DPRK", "ROK", "China"], 1)
     assert sorted(cast.values()) == sorted(simulation.MIXED)
