@@ -8,6 +8,7 @@ signed session and the cache, without a query.
 """
 
 import functools
+from datetime import datetime
 from typing import NamedTuple
 
 from django.contrib import messages
@@ -77,6 +78,41 @@ def participant_for_team(request, team_id: int) -> Participant:
         # The facilitator removed or moved this player.
         raise Http404("Your seat on this team is gone.")
     return participant
+
+
+class SeatedPlayer(NamedTuple):
+    """What the kept team room needs of its player (``pk`` and ``last_seen_at`` as mark_seen reads them)."""
+
+    pk: int
+    display_name: str
+    last_seen_at: datetime | None
+
+
+def seated_player(request, team_id: int) -> SeatedPlayer | None:
+    """The kept room's seat check: the seated player's id, name and presence, in one small query.
+
+    participant_for_team loads the team and the exercise, and with the exercise its whole
+    scenario (a JSON document of tens of kilobytes, decoded on every request): four fifths of
+    the kept room's time (docs/performance.md, run 7). None for anything but a player seated
+    here now; the caller then goes the full way, through team_seat (moves, removals, the join
+    page, a facilitator's own browser).
+    """
+    found = seat(request, team_id)
+    if found is None or signed_in(request):
+        return None
+    # The seat's exercise id needs no join: the session is signed, and what is kept for a team
+    # is kept under its real exercise's id (live.kept_team_page), so a wrong one finds nothing.
+    rows = (
+        Participant.objects.seated()
+        .filter(pk=found.participant_id, team_id=team_id)
+        .values_list("pk", "display_name", "last_seen_at")[:1]
+    )
+    return SeatedPlayer(*rows[0]) if rows else None
+
+
+def signed_in(request) -> bool:
+    """A logged-in user (a facilitator trying the room): the page's navigation is theirs alone."""
+    return _AUTH_USER in request.session
 
 
 def follow_move(request, team_id: int) -> int | None:

@@ -4,6 +4,8 @@
   team's room or the whole exercise), and the polls' fast paths that read only the cache.
 - ``fragments``: the named fragments of a live page, rendered once per revision and kept
   in the cache, their stamps, and the out-of-band answer to a poll.
+- ``pages``: the whole team room kept per team (its live fragment and its shell), with
+  the slots each request fills (CSRF token, player's name, client token, messages).
 
 Views import ``exercises.live`` and call these names; nothing else writes cache keys
 for revisions or fragments.
@@ -24,6 +26,7 @@ from exercises.live.fragments import (
     to_cache,
     wrap,
 )
+from exercises.live.pages import CLIENT_TOKEN, CSRF, LIVE, MESSAGES, NAME, fill_page, keep_team_page, kept_team_page
 from exercises.live.revisions import (
     LOCAL_SECONDS,
     MAX_SKIP,
@@ -37,9 +40,19 @@ from exercises.live.revisions import (
     scoped_to,
     team_unchanged,
     unchanged,
+    wide_unchanged,
 )
 
 __all__ = [
+    "CLIENT_TOKEN",
+    "CSRF",
+    "LIVE",
+    "MESSAGES",
+    "NAME",
+    "fill_page",
+    "keep_team_page",
+    "kept_team_page",
+    "wide_unchanged",
     "LOCAL_SECONDS",
     "MAX_SKIP",
     "REFRESH_SECONDS",

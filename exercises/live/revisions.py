@@ -200,6 +200,24 @@ def team_unchanged(exercise_id: int, team_id: int, rev: str) -> bool:
     return seen >= max(index[2], index[3].get(team_id, 0))
 
 
+def wide_unchanged(exercise_id: int, rev: int) -> bool:
+    """No exercise-wide change since ``rev``: only offers and answers (team-scoped) came after.
+
+    What a page shows beside its live fragment (the team room's composer, brief and teammates)
+    and was rendered at ``rev`` is still true. Cache only.
+    """
+    state = cached_state(exercise_id)
+    if not state:
+        return False
+    latest = state[0]
+    if rev == latest:
+        return True
+    if not 0 < latest - rev <= MAX_SKIP:
+        return False
+    index = _advance(exercise_id, cache.get(_index_key(exercise_id)), latest, rev)
+    return index is not None and index[1] >= latest and index[2] <= rev
+
+
 def last_wide(exercise_id: int, revision: int) -> int | None:
     """An exercise-wide revision W <= ``revision`` after which only team-scoped changes came.
 

@@ -3,6 +3,8 @@
 import secrets
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.base import Message
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpResponse, QueryDict
@@ -118,12 +120,14 @@ def _lenient_rows(rows: list[dict]) -> list[dict]:
     return scored
 
 
-def room_context(participant, *, offer_form=None, formset=None, error: str = "") -> dict:
+def room_context(participant, *, offer_form=None, formset=None, error: str = "", client_token: str = "") -> dict:
     team = participant.team
     exercise = team.exercise
     teams = _teams(participant)
     if offer_form is None:
-        offer_form = _offer_form(participant, teams, initial={"client_token": secrets.token_urlsafe(16)})
+        offer_form = _offer_form(
+            participant, teams, initial={"client_token": client_token or secrets.token_urlsafe(16)}
+        )
     if formset is None:
         formset = _formset(exercise, teams, initial=[_blank_row(team.key)])
     context = live_context(participant)
@@ -181,6 +185,7 @@ def live_context(participant) -> dict:
         "conflicts": conflicts,
         "participant": participant,
         "team": team,
+        "team_id": team.pk,
         "exercise": exercise,
         "current": current,
         "injects": injects,
@@ -237,29 +242,97 @@ def _announcement(exercise, current, injects, inbox) -> str:
 
 
 @require_GET
+def team_room(request, team_id: int):
+    """The room as kept for the team when it is asked for as it is; built otherwise (and kept)."""
+    if not request.GET and not request.htmx:
+        page = _kept_room(request, team_id)
+        if page is not None:
+            return page
+    return _built_room(request, team_id)
+
+
+def _kept_room(request, team_id: int) -> HttpResponse | None:
+    """The kept page, filled for this browser: one cache read and one small query (the seat)."""
+    seat = access.seat(request, team_id)
+    if seat is None:
+        return None
+    draft_key = _refused_key(seat.participant_id)
+    page, extra = live.kept_team_page(seat.exercise_id, team_id, also=(draft_key,))
+    if page is None or draft_key in extra:
+        return None  # changed, not kept yet, or a refused draft to show: the built room
+    player = access.seated_player(request, team_id)
+    if player is None:
+        return None  # moved, removed, signed in: team_seat says what to do
+    access.mark_seen(player)
+    return HttpResponse(_fill(request, page, player.display_name))
+
+
 @access.team_seat
-def team_room(request, participant):
+def _built_room(request, participant):
     exercise = participant.team.exercise
     services.close_if_expired(exercise)
     exercise.refresh_from_db()
+    live.refresh_state(exercise.pk, exercise.revision, exercise.open_deadline_ts())
     access.mark_seen(participant)
     if request.GET.get("discard") == "draft":
-        cache.delete(_refused_key(participant))
+        cache.delete(_refused_key(participant.pk))
         return redirect("team_room", team_id=participant.team_id)
-    offer_form = formset = None
     counter_number = numbers.int_or_none(request.GET.get("counter"), low=1, high=numbers.MAX_ID)
     kept = None if counter_number is not None else _kept_draft(participant)
     if kept is not None:
         return _room_with_draft(request, participant, *kept)
-    if counter_number is not None:
-        parent = _visible_offer(participant, counter_number)
-        initial, rows = _counter_initial(participant, parent)
-        initial["client_token"] = secrets.token_urlsafe(16)
-        teams = _teams(participant)
-        offer_form = _offer_form(participant, teams, initial=initial)
-        formset = _formset(exercise, teams, initial=rows)
-    context = room_context(participant, offer_form=offer_form, formset=formset)
-    return render(request, "exercises/team_room.html", context)
+    if counter_number is None:
+        # The page every teammate gets: kept with its slots, unless a facilitator's own browser asks.
+        keep = not access.signed_in(request)
+        context = room_context(participant, client_token=live.CLIENT_TOKEN)
+        return HttpResponse(_render_room(request, participant, context, keep=keep))
+    parent = _visible_offer(participant, counter_number)
+    initial, rows = _counter_initial(participant, parent)
+    initial["client_token"] = secrets.token_urlsafe(16)
+    teams = _teams(participant)
+    context = room_context(
+        participant,
+        offer_form=_offer_form(participant, teams, initial=initial),
+        formset=_formset(exercise, teams, initial=rows),
+    )
+    return HttpResponse(_render_room(request, participant, context))
+
+
+def _render_room(request, participant, context: dict, *, keep: bool = False) -> str:
+    """The whole room: its live fragment and its shell, rendered with slots, then filled for this browser.
+
+    Kept (``keep``), the live fragment serves the teammates' polls and both serve their reloads
+    (live.kept_team_page); the kept copy must then show nobody's session: no signed-in user.
+    """
+    exercise = participant.team.exercise
+    context |= {
+        "csrf_token": live.CSRF,
+        "player_name": live.NAME,
+        "messages_slot": live.MESSAGES,
+        "live_slot": live.LIVE,
+    }
+    if keep:
+        context["user"] = AnonymousUser()
+    live_html = render_to_string("exercises/team_room.html#live", context, request)
+    shell = render_to_string("exercises/team_room.html", context, request)
+    if keep:
+        live.keep_team_fragment(exercise.pk, participant.team_id, exercise.revision, live_html, exercise.is_ended)
+        live.keep_team_page(exercise.pk, participant.team_id, exercise.revision, shell)
+    return _fill(request, shell.replace(live.LIVE, live_html, 1), participant.display_name)
+
+
+def _fill(request, page: str, name: str) -> str:
+    return live.fill_page(
+        request, page, name=name, client_token=secrets.token_urlsafe(16), messages=_messages_html(request)
+    )
+
+
+def _messages_html(request) -> str:
+    """This browser's messages (a redirect's "Offer #3 sent."), shown once."""
+    storage = messages.get_messages(request)
+    if not storage:
+        return ""
+    return render_to_string("_messages.html", {"messages": storage})
 
 
 @require_GET
@@ -281,13 +354,12 @@ def team_poll(request, team_id: int):
             raise
         # The room itself tells the player they were removed.
         return HttpResponseClientRedirect(reverse("team_room", args=[team_id]))
-    # A teammate's poll already rendered what this team sees now: the same HTML for every
-    # player of the team (only the CSRF token differs; see live.cached_team_fragment).
+    # A teammate's poll (or reload) already rendered what this team sees now: the same HTML
+    # for every player of the team (only the CSRF token differs; see live.cached_team_fragment).
     shared = live.cached_team_fragment(request, seat.exercise_id, team_id)
     if shared is not None:
         access.mark_seen(participant)
-        html, ended = shared
-        return HttpResponse(html, status=HttpResponseStopPolling.status_code if ended else 200)
+        return _poll_answer(team_id, *shared)
     exercise = participant.team.exercise
     services.close_if_expired(exercise)
     exercise.refresh_from_db()
@@ -295,10 +367,17 @@ def team_poll(request, team_id: int):
     access.mark_seen(participant)
     if str(exercise.revision) == revision:
         return HttpResponse(status=204)
-    context = live_context(participant) | {"polled": True}
-    html = render_to_string("exercises/team_room.html#live", context, request)
+    html = render_to_string("exercises/team_room.html#live", live_context(participant), request)
     live.keep_team_fragment(exercise.pk, team_id, exercise.revision, html, exercise.is_ended)
-    return HttpResponse(html, status=HttpResponseStopPolling.status_code if exercise.is_ended else 200)
+    return _poll_answer(team_id, html, exercise.is_ended)
+
+
+def _poll_answer(team_id: int, html: str, ended: bool) -> HttpResponse:
+    """The live fragment; at the end, the composer too gives way, and polling stops."""
+    if not ended:
+        return HttpResponse(html)
+    closed = render_to_string("exercises/team_room.html#composer_closed", {"oob": True, "team_id": team_id})
+    return HttpResponse(html + closed, status=HttpResponseStopPolling.status_code)
 
 
 @require_POST
@@ -362,7 +441,9 @@ def offer_submit(request, participant):
     formset = _formset(exercise, teams, request.POST)
     if not (offer_form.is_valid() and formset.is_valid()):
         context = room_context(participant, offer_form=offer_form, formset=formset)
-        return render(request, "exercises/team_room.html", context, status=400)
+        if request.htmx:
+            return render(request, "exercises/team_room.html#composer", context)
+        return HttpResponse(_render_room(request, participant, context), status=400)
     parent = None
     if offer_form.cleaned_data.get("parent"):
         parent = _visible_offer_by_pk(participant, offer_form.cleaned_data["parent"])
@@ -384,13 +465,30 @@ def offer_submit(request, participant):
     except services.GameError as exc:
         # Post/redirect/get: a reload of the room must not send the refused offer again.
         _keep_refused_draft(participant, request.POST, str(exc))
+        if request.htmx:
+            context = room_context(participant, offer_form=offer_form, formset=formset, error=str(exc))
+            return render(request, "exercises/team_room.html#composer", context | {"kept_draft": True})
         return redirect(reverse("team_room", args=[participant.team_id]) + "#composer-heading")
     _forget_sent_draft(participant, offer_form.cleaned_data["client_token"])
     if result.duplicate:
-        messages.info(request, f"Offer #{result.offer.number} was already sent; it was not sent twice.")
+        said = (messages.INFO, f"Offer #{result.offer.number} was already sent; it was not sent twice.")
     else:
-        messages.success(request, f"Offer #{result.offer.number} sent.")
+        said = (messages.SUCCESS, f"Offer #{result.offer.number} sent.")
+    if request.htmx:
+        # A blank composer, the room's live part with the offer in it, and the word that it went.
+        participant.team.exercise.refresh_from_db()
+        context = room_context(participant) | {"messages": [Message(*said)]}
+        return _swaps(request, context, "composer", "live", "flash")
+    messages.add_message(request, *said)
     return redirect("team_room", team_id=participant.team_id)
+
+
+def _swaps(request, context: dict, *names: str) -> HttpResponse:
+    """An htmx answer: the first fragment for the target, the others out of band (``oob`` in the context)."""
+    first, *others = names
+    parts = [render_to_string(f"exercises/team_room.html#{first}", context | {"oob": False}, request)]
+    parts += [render_to_string(f"exercises/team_room.html#{name}", context | {"oob": True}, request) for name in others]
+    return HttpResponse("".join(parts))
 
 
 # A refused offer's draft waits here, and the room shows it until it is sent or discarded
@@ -399,23 +497,23 @@ def offer_submit(request, participant):
 REFUSED_DRAFT_SECONDS = 60 * 60
 
 
-def _refused_key(participant) -> str:
-    return f"refused-draft:{participant.pk}"
+def _refused_key(participant_id: int) -> str:
+    return f"refused-draft:{participant_id}"
 
 
 def _keep_refused_draft(participant, post, reason: str) -> None:
     fields = {name: post.getlist(name) for name in post if name != "csrfmiddlewaretoken"}
-    cache.set(_refused_key(participant), {"fields": fields, "reason": reason, "shown": False}, REFUSED_DRAFT_SECONDS)
+    cache.set(_refused_key(participant.pk), {"fields": fields, "reason": reason, "shown": False}, REFUSED_DRAFT_SECONDS)
 
 
 def _kept_draft(participant) -> tuple[QueryDict, str] | None:
     """The refused draft and, the first time it is shown, why it was refused."""
-    kept = cache.get(_refused_key(participant))
+    kept = cache.get(_refused_key(participant.pk))
     if kept is None:
         return None
     reason = "" if kept["shown"] else kept["reason"]
     if not kept["shown"]:
-        cache.set(_refused_key(participant), kept | {"shown": True}, REFUSED_DRAFT_SECONDS)
+        cache.set(_refused_key(participant.pk), kept | {"shown": True}, REFUSED_DRAFT_SECONDS)
     data = QueryDict(mutable=True)
     for name, values in kept["fields"].items():
         data.setlist(name, values)
@@ -423,9 +521,9 @@ def _kept_draft(participant) -> tuple[QueryDict, str] | None:
 
 
 def _forget_sent_draft(participant, client_token: str) -> None:
-    kept = cache.get(_refused_key(participant))
+    kept = cache.get(_refused_key(participant.pk))
     if kept is not None and kept["fields"].get("client_token") == [client_token]:
-        cache.delete(_refused_key(participant))
+        cache.delete(_refused_key(participant.pk))
 
 
 def _room_with_draft(request, participant, data: QueryDict, reason: str):
@@ -434,7 +532,7 @@ def _room_with_draft(request, participant, data: QueryDict, reason: str):
     formset = _formset(participant.team.exercise, teams, data)
     context = room_context(participant, offer_form=offer_form, formset=formset, error=reason)
     context["kept_draft"] = True
-    return render(request, "exercises/team_room.html", context)
+    return HttpResponse(_render_room(request, participant, context))
 
 
 @require_POST
@@ -442,22 +540,30 @@ def _room_with_draft(request, participant, data: QueryDict, reason: str):
 def offer_respond(request, participant, number: int):
     offer = _visible_offer(participant, number)
     answer = request.POST.get("answer")
+    said = _answer(offer, participant, answer)
+    if request.htmx:
+        # The room's live part, answered, in place of the one the buttons were in.
+        participant.team.exercise.refresh_from_db()
+        context = live_context(participant) | {"messages": [Message(*said)]}
+        return _swaps(request, context, "live", "flash")
+    messages.add_message(request, *said)
+    return redirect("team_room", team_id=participant.team_id)
+
+
+def _answer(offer, participant, answer) -> tuple[int, str]:
+    """Accept or reject the offer for the team; what to tell the player."""
     if answer not in ("accept", "reject"):
-        messages.error(request, "Choose accept or reject.")
-        return redirect("team_room", team_id=participant.team_id)
+        return messages.ERROR, "Choose accept or reject."
     involved = {offer.from_team_id, *offer.recipients.values_list("pk", flat=True)}
     try:
         with live.scoped_to(involved):
             services.respond(offer=offer, participant=participant, accept=answer == "accept")
     except services.GameError as exc:
-        messages.error(request, str(exc))
-    else:
-        offer.refresh_from_db()
-        if offer.is_agreement:
-            messages.success(request, f"Offer #{number} accepted by everyone: it is now an agreement.")
-        else:
-            messages.success(request, f"You {answer}ed offer #{number}.")
-    return redirect("team_room", team_id=participant.team_id)
+        return messages.ERROR, str(exc)
+    offer.refresh_from_db()
+    if offer.is_agreement:
+        return messages.SUCCESS, f"Offer #{offer.number} accepted by everyone: it is now an agreement."
+    return messages.SUCCESS, f"You {answer}ed offer #{offer.number}."
 
 
 @require_GET
