@@ -1,4 +1,4 @@
-"""What each live screen shows: the console, the observer view and the projector.
+"""What each live screen shows: the console, the observer view, the projector and the team room.
 
 The read side of the game. Views check access (exercises/access.py), call one of these
 builders and render its result; live fragments and their caching are exercises/live/.
@@ -8,13 +8,13 @@ Each builder reads the whole room in a fixed number of queries, whatever its siz
 import time
 from datetime import timedelta
 
-from django.db.models import Max, prefetch_related_objects
+from django.db.models import Max, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from exercises import charts, offer_diff, qr, rules, services, triggered_news
+from exercises import charts, offer_diff, qr, results, rules, services, triggered_news
 from exercises.models import (
     SUMMARY_TERMS,
     Commitment,
@@ -251,3 +251,93 @@ def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> l
         offer.round_number = numbers.get(offer.round_id)
         offer.terms = terms.get(offer.pk, [])
     return offers
+
+
+# --- the team room ------------------------------------------------------------------------------
+
+
+def visible_offers(team: Team):
+    """Offers sent by or to the team: the only ones it may see."""
+    return Offer.objects.filter(exercise_id=team.exercise_id).involving(team)
+
+
+def team_live_state(participant) -> dict:
+    """What the team room's live fragment shows (polls refresh it), in a fixed number of queries."""
+    team = participant.team
+    exercise = team.exercise
+    rounds = list(exercise.rounds.all())
+    current = rounds[-1] if rounds else None
+    offers = list(
+        visible_offers(team)
+        .select_related("from_team", "round", "parent")
+        .prefetch_related("recipients", "commitments", "responses__team")
+        .order_by("-number")
+    )
+    injects = list(
+        Inject.objects.filter(exercise=exercise)
+        .filter(Q(audience=None) | Q(audience=team))
+        .distinct()
+        .select_related("round")
+        .order_by("-pushed_at", "-pk")[:5]
+    )
+    _annotate_team_offers(team, offers)
+    conflicts = []
+    if current:
+        flagged = exercise.events.filter(kind=Event.Kind.CONFLICT_FLAGGED, team=team, round=current)
+        conflicts = [event.details.get("text", "") for event in flagged]
+    inbox = [o for o in offers if o.from_team_id != team.pk]
+    context = {
+        "conflicts": conflicts,
+        "participant": participant,
+        "team": team,
+        "team_id": team.pk,
+        "exercise": exercise,
+        "current": current,
+        "injects": injects,
+        "inbox": inbox,
+        "sent": [o for o in offers if o.from_team_id == team.pk],
+        "result": results.latest_result(team, rounds),
+        "standings": results.final_standings(exercise, team, rounds) if exercise.is_ended else [],
+        "revision": exercise.revision,
+    }
+    context["announcement"] = _team_announcement(exercise, current, injects, inbox)
+    return context
+
+
+def _annotate_team_offers(team, offers: list[Offer]) -> None:
+    """Per offer: this team's answer, the counters it drew, and for a counter what it changed.
+
+    A counter's changes are shown only when this team can see the offer it answers.
+    """
+    by_pk = {offer.pk: offer for offer in offers}
+    for offer in offers:
+        offer.my_answer = next((r for r in offer.responses.all() if r.team_id == team.pk), None)
+        offer.awaits_us = offer.from_team_id != team.pk and offer.status == Offer.Status.PENDING and not offer.my_answer
+    for offer in offers:
+        answers = offer.responses.all()
+        offer.counter_answers = [
+            (r.team, by_pk.get(r.counter_offer_id)) for r in answers if r.kind == Response.Kind.COUNTER
+        ]
+        parent = by_pk.get(offer.parent_id)
+        offer.diff = (
+            offer_diff.diff_offers(offer_diff.offer_terms(parent), offer_diff.offer_terms(offer)) if parent else None
+        )
+        offer.parent_seen = parent
+
+
+def _team_announcement(exercise, current, injects, inbox) -> str:
+    """What a screen reader says when the room changes (never the clock's every second)."""
+    if exercise.is_ended:
+        words = ["The exercise has ended. Your final results and the debrief link are in the room."]
+    elif current is None:
+        words = ["Waiting for the facilitator to start round 1."]
+    elif current.is_closed:
+        words = [f"Round {current.number} has closed. Your results for it are in the room."]
+    else:
+        words = [f"Round {current.number} of {exercise.num_rounds} is {current.get_status_display().lower()}."]
+    if injects:
+        words.append(f"News: {injects[0].title}.")
+    waiting = sum(1 for o in inbox if o.status == Offer.Status.PENDING and o.my_answer is None)
+    if waiting and current and current.status == current.Status.OPEN:
+        words.append(f"{waiting} offer{'s' if waiting != 1 else ''} await{'' if waiting != 1 else 's'} your answer.")
+    return " ".join(words)

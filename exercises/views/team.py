@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.base import Message
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,9 +13,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
-from exercises import access, live, numbers, offer_diff, results, scoring, services
+from exercises import access, live, numbers, offer_diff, rooms, scoring, services
 from exercises.forms import PHASES, CommitmentFormSet, OfferForm, only_if, only_if_text
-from exercises.models import Event, Exercise, Inject, Offer, Response
+from exercises.models import Exercise, Offer
 from exercises.rules.model import COMMITMENT_TERMS
 
 # A composer row: the commitment's terms, plus the catalogue entry that pre-filled it.
@@ -130,7 +129,7 @@ def room_context(participant, *, offer_form=None, formset=None, error: str = "",
         )
     if formset is None:
         formset = _formset(exercise, teams, initial=[_blank_row(team.key)])
-    context = live_context(participant)
+    context = rooms.team_live_state(participant)
     context.update(
         {
             "offer_form": offer_form,
@@ -154,88 +153,6 @@ def _countering(participant, offer_form) -> Offer | None:
     if pk < 1:
         return None
     return _visible_offers(participant).select_related("from_team").filter(pk=pk).first()
-
-
-def live_context(participant) -> dict:
-    """The part of the room that polling refreshes."""
-    team = participant.team
-    exercise = team.exercise
-    rounds = list(exercise.rounds.all())
-    current = rounds[-1] if rounds else None
-    offers = list(
-        _visible_offers(participant)
-        .select_related("from_team", "round", "parent")
-        .prefetch_related("recipients", "commitments", "responses__team")
-        .order_by("-number")
-    )
-    injects = list(
-        Inject.objects.filter(exercise=exercise)
-        .filter(Q(audience=None) | Q(audience=team))
-        .distinct()
-        .select_related("round")
-        .order_by("-pushed_at", "-pk")[:5]
-    )
-    _annotate_offers(team, offers)
-    conflicts = []
-    if current:
-        flagged = exercise.events.filter(kind=Event.Kind.CONFLICT_FLAGGED, team=team, round=current)
-        conflicts = [event.details.get("text", "") for event in flagged]
-    inbox = [o for o in offers if o.from_team_id != team.pk]
-    context = {
-        "conflicts": conflicts,
-        "participant": participant,
-        "team": team,
-        "team_id": team.pk,
-        "exercise": exercise,
-        "current": current,
-        "injects": injects,
-        "inbox": inbox,
-        "sent": [o for o in offers if o.from_team_id == team.pk],
-        "result": results.latest_result(team, rounds),
-        "standings": results.final_standings(exercise, team, rounds) if exercise.is_ended else [],
-        "revision": exercise.revision,
-    }
-    context["announcement"] = _announcement(exercise, current, injects, inbox)
-    return context
-
-
-def _annotate_offers(team, offers: list[Offer]) -> None:
-    """Per offer: this team's answer, the counters it drew, and for a counter what it changed.
-
-    A counter's changes are shown only when this team can see the offer it answers.
-    """
-    by_pk = {offer.pk: offer for offer in offers}
-    for offer in offers:
-        offer.my_answer = next((r for r in offer.responses.all() if r.team_id == team.pk), None)
-        offer.awaits_us = offer.from_team_id != team.pk and offer.status == Offer.Status.PENDING and not offer.my_answer
-    for offer in offers:
-        answers = offer.responses.all()
-        offer.counter_answers = [
-            (r.team, by_pk.get(r.counter_offer_id)) for r in answers if r.kind == Response.Kind.COUNTER
-        ]
-        parent = by_pk.get(offer.parent_id)
-        offer.diff = (
-            offer_diff.diff_offers(offer_diff.offer_terms(parent), offer_diff.offer_terms(offer)) if parent else None
-        )
-        offer.parent_seen = parent
-
-
-def _announcement(exercise, current, injects, inbox) -> str:
-    """What a screen reader says when the room changes (never the clock's every second)."""
-    if exercise.is_ended:
-        words = ["The exercise has ended. Your final results and the debrief link are in the room."]
-    elif current is None:
-        words = ["Waiting for the facilitator to start round 1."]
-    elif current.is_closed:
-        words = [f"Round {current.number} has closed. Your results for it are in the room."]
-    else:
-        words = [f"Round {current.number} of {exercise.num_rounds} is {current.get_status_display().lower()}."]
-    if injects:
-        words.append(f"News: {injects[0].title}.")
-    waiting = sum(1 for o in inbox if o.status == Offer.Status.PENDING and o.my_answer is None)
-    if waiting and current and current.status == current.Status.OPEN:
-        words.append(f"{waiting} offer{'s' if waiting != 1 else ''} await{'' if waiting != 1 else 's'} your answer.")
-    return " ".join(words)
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -367,7 +284,7 @@ def team_poll(request, team_id: int):
     access.mark_seen(participant)
     if str(exercise.revision) == revision:
         return HttpResponse(status=204)
-    html = render_to_string("exercises/team_room.html#live", live_context(participant), request)
+    html = render_to_string("exercises/team_room.html#live", rooms.team_live_state(participant), request)
     live.keep_team_fragment(exercise.pk, team_id, exercise.revision, html, exercise.is_ended)
     return _poll_answer(team_id, html, exercise.is_ended)
 
@@ -544,7 +461,7 @@ def offer_respond(request, participant, number: int):
     if request.htmx:
         # The room's live part, answered, in place of the one the buttons were in.
         participant.team.exercise.refresh_from_db()
-        context = live_context(participant) | {"messages": [Message(*said)]}
+        context = rooms.team_live_state(participant) | {"messages": [Message(*said)]}
         return _swaps(request, context, "live", "flash")
     messages.add_message(request, *said)
     return redirect("team_room", team_id=participant.team_id)
@@ -586,9 +503,7 @@ def offer_detail(request, participant, number: int):
 
 
 def _visible_offers(participant):
-    """Offers sent by or to the team: the only ones it may see."""
-    team = participant.team
-    return Offer.objects.filter(exercise_id=team.exercise_id).involving(team)
+    return rooms.visible_offers(participant.team)
 
 
 def _visible_offer(participant, number: int) -> Offer:
