@@ -6,8 +6,10 @@ Each builder reads the whole room in a fixed number of queries, whatever its siz
 """
 
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Max, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,6 +28,8 @@ from exercises.models import (
     Round,
     Team,
     TeamScore,
+    breach_words,
+    commitment_summary,
 )
 
 PRESENT_SECONDS = 30
@@ -85,9 +89,10 @@ def room_state(exercise: Exercise) -> dict:
         "latest_closed": latest_closed,
         # Computed only when the results fragment is rendered, not taken from the cache.
         "charts": SimpleLazyObject(lambda: charts.exercise_charts(exercise, teams, rounds)),
-        "resolved": Commitment.objects.filter(offer__exercise=exercise, outcome__in=SETTLED_OUTCOMES)
-        .order_by("-resolved_in__number", "offer__number", "position")
-        .values_list(*UMPIRE_FIELDS, named=True),
+        # Both read only when their fragment is rendered, not when it comes from the cache.
+        "roster": SimpleLazyObject(lambda: roster_rows(exercise, teams)),
+        "resolved": SimpleLazyObject(lambda: umpire_rows(exercise)),
+        "text_length": settings.TABLETOP_LIMITS["text_length"],  # an umpire's reason, at most
         "observations": exercise.observations.select_related("round", "team").order_by("-created_at", "-pk")[:20],
         "events": exercise.events.order_by("-created_at", "-pk")[:15],
         "revision": exercise.revision,
@@ -122,6 +127,154 @@ SETTLED_OUTCOMES = (
     Commitment.Outcome.VOIDED,
     Commitment.Outcome.WITHDRAWN,
 )
+
+
+# --- the rows the console's tables render (templates/exercises/_roster.html, _umpire_rows.html) --
+
+
+@dataclass(frozen=True)
+class RosterPlayer:
+    pk: int
+    name: str
+    move_url: str  # the facilitator's forms: move to another team, remove (or, once removed, readmit)
+    remove_url: str
+    readmit_url: str
+
+
+@dataclass(frozen=True)
+class MoveChoice:
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class RosterTeam:
+    """A team's lines in the roster: its players, the removed ones, and where a player may be moved."""
+
+    pk: int
+    name: str
+    players: list[RosterPlayer]
+    removed: list[RosterPlayer]  # greyed, with the way back for the facilitator
+    move_to: list[MoveChoice]  # every other team, in the teams' order
+
+
+def roster_rows(exercise: Exercise, teams: list[Team]) -> list[RosterTeam]:
+    """The roster, team by team, from the teams with their participants prefetched (no query)."""
+    move, remove, readmit = (
+        numbered_url(name, exercise.pk) for name in ("player_move", "player_remove", "player_readmit")
+    )
+    choices = [MoveChoice(team.pk, team.name) for team in teams]
+    rows = []
+    for team in teams:
+        lines = [
+            (p, RosterPlayer(p.pk, p.display_name, move(p.pk), remove(p.pk), readmit(p.pk)))
+            for p in team.participants.all()
+        ]
+        rows.append(
+            RosterTeam(
+                pk=team.pk,
+                name=team.name,
+                players=[line for p, line in lines if not p.is_removed],
+                removed=[line for p, line in lines if p.is_removed],
+                move_to=[choice for choice in choices if choice.pk != team.pk],
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class UmpireRow:
+    """A settled commitment in the umpire's table: what was promised, how it ended, the ruling and value."""
+
+    pk: int
+    offer_number: int
+    position: int
+    from_key: str
+    summary: str
+    settled_at_end: bool  # in the final reckoning rather than at a round's close
+    resolved_in: int | None  # the round whose close settled it
+    kept_probability: float | None
+    outcome: str
+    outcome_label: str
+    note: str  # why a linked step was not delivered: " (its condition, no. 1, was broken)"
+    overridden: bool
+    override_reason: str
+    values: list[tuple[str, float]]  # the umpire's value of the step, party by party
+    by: str
+    to: list[str]
+    giver_value: float | None
+    receiver_value: float | None
+    override_url: str  # the facilitator's forms: overrule the dice, value the step
+    value_url: str
+
+    @property
+    def can_rule(self) -> bool:
+        """Only steps the dice decided (kept or broken) can be overruled."""
+        return self.outcome in (Commitment.Outcome.KEPT, Commitment.Outcome.BROKEN)
+
+    @property
+    def flip(self) -> str:
+        return Commitment.Outcome.BROKEN if self.outcome == Commitment.Outcome.KEPT else Commitment.Outcome.KEPT
+
+
+def umpire_rows(exercise: Exercise) -> list[UmpireRow]:
+    """Every step the ledger settled, newest round first, in one query of value rows."""
+    settled = (
+        Commitment.objects.filter(offer__exercise=exercise, outcome__in=SETTLED_OUTCOMES)
+        .order_by("-resolved_in__number", "offer__number", "position")
+        .values_list(*UMPIRE_FIELDS, named=True)
+    )
+    override_url, value_url = (numbered_url(name, exercise.pk) for name in ("commitment_override", "commitment_value"))
+    return [_umpire_row(c, override_url, value_url) for c in settled]
+
+
+def _umpire_row(c, override_url, value_url) -> UmpireRow:
+    values = c.umpire_value or {}
+    return UmpireRow(
+        pk=c.pk,
+        offer_number=c.offer__number,
+        position=c.position,
+        from_key=c.offer__from_team__key,
+        summary=commitment_summary(c),
+        settled_at_end=c.settled_at_end,
+        resolved_in=c.resolved_in__number,
+        kept_probability=c.kept_probability,
+        outcome=c.outcome,
+        outcome_label=str(Commitment.Outcome(c.outcome).label),
+        note=ledger_note(c.outcome, c.breach_position, c.withdrawn_in__number),
+        overridden=c.overridden,
+        override_reason=c.override_reason,
+        values=list(values.items()),
+        by=c.by,
+        to=list(c.to or []),
+        giver_value=values.get(c.by),
+        receiver_value=next((v for party, v in values.items() if party != c.by), None),
+        override_url=override_url(c.pk),
+        value_url=value_url(c.pk),
+    )
+
+
+def ledger_note(outcome: str, breach: int | None, withdrawn_in: int | None = None) -> str:
+    """Why a linked step was not delivered: " (its condition, no. 1, was broken)"."""
+    words = breach_words(outcome, breach)
+    if not words:
+        return ""
+    when = f", round {withdrawn_in}" if outcome == Commitment.Outcome.WITHDRAWN and withdrawn_in else ""
+    return f" ({words}{when})"
+
+
+# Any number the int converter accepts; what matters is that it is found in the reversed URL.
+_NUMBER_MARK = 987654321
+
+
+def numbered_url(name: str, *args):
+    """``reverse(name, args=[*args, n])`` as a function of n, for URLs whose last part is n.
+
+    reverse() costs tens of microseconds; a matrix of 300 offers needs 300 links, the roster
+    three per player.
+    """
+    head, _, tail = reverse(name, args=[*args, _NUMBER_MARK]).rpartition(str(_NUMBER_MARK))
+    return lambda number: f"{head}{number}{tail}"
 
 
 def recipient_ids(offers) -> dict[int, list[int]]:
@@ -227,7 +380,26 @@ AGREEMENT_FIELDS = ("number", "specificity", "reciprocity", "from_team", "round"
 TERM_FIELDS = ("offer_id", *SUMMARY_TERMS, "outcome")
 
 
-def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> list[Offer]:
+@dataclass(frozen=True)
+class AgreementTerm:
+    summary: str  # the commitment in one line (commitment_summary)
+    outcome: str
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """An agreement on the projector: its parties, scores, round and commitments with their outcomes."""
+
+    number: int
+    from_key: str
+    recipient_keys: list[str]  # in the teams' own order
+    specificity: int | None
+    reciprocity: int | None
+    round_number: int | None
+    terms: list[AgreementTerm]
+
+
+def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> list[AgreementRow]:
     """Every agreement, newest first, with its parties' keys, round number and commitments.
 
     Three narrow queries (commitments as value rows): after ten rounds there are hundreds
@@ -242,15 +414,21 @@ def _agreements(exercise: Exercise, teams: list[Team], rounds: list[Round]) -> l
     recipients, terms = recipient_ids(accepted), {}
     commitments = Commitment.objects.filter(offer__in=accepted).order_by("offer_id", "position")
     for term in commitments.values_list(*TERM_FIELDS, named=True):
-        terms.setdefault(term.offer_id, []).append(term)
-    for offer in offers:
-        offer.from_key = keys.get(offer.from_team_id, "")
-        offer.recipient_keys = [
-            keys[t] for t in sorted((t for t in recipients.get(offer.pk, ()) if t in rank), key=rank.get)
-        ]
-        offer.round_number = numbers.get(offer.round_id)
-        offer.terms = terms.get(offer.pk, [])
-    return offers
+        terms.setdefault(term.offer_id, []).append(AgreementTerm(commitment_summary(term), term.outcome))
+    return [
+        AgreementRow(
+            number=offer.number,
+            from_key=keys.get(offer.from_team_id, ""),
+            recipient_keys=[
+                keys[t] for t in sorted((t for t in recipients.get(offer.pk, ()) if t in rank), key=rank.get)
+            ],
+            specificity=offer.specificity,
+            reciprocity=offer.reciprocity,
+            round_number=numbers.get(offer.round_id),
+            terms=terms.get(offer.pk, []),
+        )
+        for offer in offers
+    ]
 
 
 # --- the team room ------------------------------------------------------------------------------
