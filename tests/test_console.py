@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from exercises import services
-from exercises.models import Participant
+from exercises import rooms, roster, services
+from exercises.models import Participant, Team
 from tests import factories
 from tests.conftest import player_client
 from tests.test_views_team import offer_post
@@ -162,6 +162,54 @@ def test_it_shows_leaderboard_and_charts_after_a_round(facilitator_client, exerc
     page = console(facilitator_client, exercise).content.decode()
     assert "Leaderboard after round 1" in page
     assert page.count('<svg class="chart"') == 4 and "Regional tension" in page
+
+
+# --- what the tables show: typed rows from rooms.py, every text escaped -----------------------------
+
+SCRIPT = '<script>alert("x")</script>'
+ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+
+
+def _table(page: str, marker: str, end: str = "</table>") -> str:
+    return page.split(marker, 1)[1].split(end, 1)[0]
+
+
+def test_every_console_table_renders_typed_rows_and_escapes_a_hostile_team_name(
+    facilitator_client, exercise, usa, dprk
+):
+    rows = factories.specific_rows("DPRK", "USA")
+    rows[0]["object"] = SCRIPT
+    round_ = services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team], rows)
+    services.respond(offer=offer, participant=usa, accept=True)
+    services.close_round(round=round_, actor="t")
+    services.close_round(round=services.start_round(exercise=exercise, actor="t"), actor="t")
+    step = offer.commitments.filter(outcome__in=["kept", "broken"]).first()
+    services.override_resolution(commitment=step, kept=step.outcome != "kept", reason=SCRIPT, actor="t")
+    services.start_round(exercise=exercise, actor="t")
+    factories.send_offer(usa, [dprk.team])
+    roster.remove_participant(participant=factories.make_player(exercise, "DPRK", SCRIPT), actor="t")
+    Team.objects.filter(pk=dprk.team_id).update(name=SCRIPT, key='<i>"K"')  # as no form would allow
+
+    response = console(facilitator_client, exercise)
+    page = response.content.decode()
+    assert "<script>alert" not in page and '<i>"K"' not in page
+
+    # The roster and the umpire's table: templates rendering rooms' dataclass rows.
+    roster_rows, umpire_rows = list(response.context["roster"]), list(response.context["resolved"])
+    assert roster_rows and all(isinstance(r, rooms.RosterTeam) for r in roster_rows)
+    assert all(isinstance(p, rooms.RosterPlayer) for r in roster_rows for p in (*r.players, *r.removed))
+    assert umpire_rows and all(isinstance(r, rooms.UmpireRow) for r in umpire_rows)
+    dprk_row = next(r for r in roster_rows if r.pk == dprk.team_id)
+    assert dprk_row.name == SCRIPT and [p.name for p in dprk_row.removed] == [SCRIPT]
+    roster_html = _table(page, '<ul class="list-unstyled roster">', "</ul>")
+    assert roster_html.count(ESCAPED) >= 4  # the team's and the removed player's names, the other team's select
+    umpire_html = _table(page, "align-middle umpire")
+    assert ESCAPED in umpire_html and "&lt;i&gt;&quot;K&quot;" in umpire_html  # a summary, a ruling, a key
+    assert f'title="{ESCAPED}"' in umpire_html
+    # The teams table and the matrix: markup written in Python with format_html.
+    assert ESCAPED in _table(page, "console-teams") and "&lt;i&gt;&quot;K&quot;" in _table(page, "console-teams")
+    assert "&lt;i&gt;&quot;K&quot;" in _table(page, "offer-matrix")
 
 
 # --- polling ------------------------------------------------------------------------------------

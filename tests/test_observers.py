@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import Client
 
-from exercises import services
-from exercises.models import Event, Observation, Observer
+from exercises import rooms, services
+from exercises.models import Event, Observation, Observer, Team
 from tests import factories
 
 
@@ -45,6 +45,24 @@ def test_the_observer_sees_everything_without_controls(exercise, usa, dprk, obse
         assert control not in page
     offer = observer_client.get(f"/observe/{observer.token}/offers/1/", HTTP_HX_REQUEST="true")
     assert offer.status_code == 200 and b"Specificity" in offer.content
+
+
+def test_the_observer_sees_the_umpires_rows_read_only_and_escaped(exercise, usa, dprk, observer, observer_client):
+    script = '<script>alert("x")</script>'
+    rows = factories.specific_rows("DPRK", "USA")
+    rows[0]["object"] = script
+    round_ = services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team], rows)
+    services.respond(offer=offer, participant=usa, accept=True)
+    services.close_round(round=round_, actor="t")
+    services.close_round(round=services.start_round(exercise=exercise, actor="t"), actor="t")
+    Team.objects.filter(pk=dprk.team_id).update(name=script)
+    response = observer_client.get(f"/observe/{observer.token}/")
+    page = response.content.decode()
+    assert all(isinstance(r, rooms.UmpireRow) for r in response.context["resolved"]) and response.context["resolved"]
+    umpire = page.split("align-middle umpire")[1].split("</table>")[0]
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in umpire and "<script>alert" not in page
+    assert "<form" not in umpire and "Rule or value" not in umpire
 
 
 def test_the_observer_records_an_observation(exercise, usa, observer, observer_client):

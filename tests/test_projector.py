@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from exercises import services
-from exercises.models import Commitment
+from exercises import rooms, services
+from exercises.models import Commitment, Team
 from tests import factories
 
 
@@ -73,6 +73,26 @@ def test_an_agreement_lists_its_parties_in_team_order_and_each_commitments_outco
     assert terms[0].startswith("DPRK freeze") and terms[0].endswith('<span class="proj-chip">✓ kept</span>')
     assert terms[1].endswith('<span class="proj-chip proj-chip-broken">✗ broken</span>')
     assert terms[2] == long_text.strip()[:109] + "…"
+
+
+def test_agreements_are_typed_rows_and_hostile_names_and_terms_are_escaped(facilitator_client, exercise, usa, dprk):
+    script = '<script>alert("x")</script>'
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    rows = factories.specific_rows("DPRK", "USA")
+    rows[0]["object"] = script
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team], rows)
+    services.respond(offer=offer, participant=usa, accept=True)
+    Team.objects.filter(pk=dprk.team_id).update(name=script, key='<i>"K"')  # as no form would allow
+    response = projector(facilitator_client, exercise)
+    page = response.content.decode()
+    agreements = response.context["agreements"]
+    assert [type(a) for a in agreements] == [rooms.AgreementRow]
+    assert all(isinstance(t, rooms.AgreementTerm) for t in agreements[0].terms)
+    assert "<script>alert" not in page and '<i>"K"' not in page
+    shown = page.split('class="proj-fit"')[1].split("data-fit-more")[0]
+    assert "#1 · &lt;i&gt;&quot;K&quot; ⇄ USA" in shown and escaped in shown
+    assert escaped in page.split('id="proj-join"')[1]  # the join kit names the team
 
 
 def test_it_shows_public_news_but_not_news_for_chosen_teams(facilitator_client, exercise, dprk):
