@@ -6,8 +6,9 @@ Each builder reads the whole room in a fixed number of queries, whatever its siz
 """
 
 import time
+from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Max, Q, prefetch_related_objects
@@ -70,8 +71,8 @@ def room_state(exercise: Exercise) -> dict:
         .annotate(at=Max("created_at"))
         .values_list("team_id", "at")
     )
-    matrix = _annotate_teams(teams, offers, recipients, answers, scores, acted, typing=not exercise.is_ended)
-    player_count = sum(len(t.players) for t in teams)
+    team_rows, matrix = _team_rows(teams, offers, recipients, answers, scores, acted, typing=not exercise.is_ended)
+    player_count = sum(len(row.players) for row in team_rows)
     # Read only when the news fragment is rendered, not when it comes from the cache.
     injects = SimpleLazyObject(lambda: list(exercise.injects.select_related("round").prefetch_related("audience")))
     return {
@@ -79,13 +80,14 @@ def room_state(exercise: Exercise) -> dict:
         "rounds": rounds,
         "current": current,
         "teams": teams,
+        "team_rows": team_rows,
         "offers": offers,
         "player_count": player_count,
         "matrix": matrix,
         "injects": SimpleLazyObject(lambda: injects[:8]),
         "scenario_injects": SimpleLazyObject(lambda: _scenario_injects(exercise, injects)),
         "triggers": SimpleLazyObject(lambda: triggered_news.trigger_rows(exercise)),
-        "leaderboard": rules.standings((t for t in teams if t.score), score=lambda t: t.score.total),
+        "leaderboard": rules.standings((row for row in team_rows if row.score), score=lambda row: row.score.total),
         "latest_closed": latest_closed,
         # Computed only when the results fragment is rendered, not taken from the cache.
         "charts": SimpleLazyObject(lambda: charts.exercise_charts(exercise, teams, rounds)),
@@ -287,43 +289,78 @@ def recipient_ids(offers) -> dict[int, list[int]]:
     return found
 
 
-def _annotate_teams(teams, offers, recipients, answers, scores, acted, *, typing: bool) -> dict:
-    """Each team's row of the teams table, in one pass over the round's offers.
+@dataclass(frozen=True)
+class PresentPlayer:
+    name: str
+    is_present: bool  # seen in the last PRESENT_SECONDS
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """A team in the console's teams table and leaderboard: who is here, what it did this round, its score."""
+
+    pk: int
+    key: str
+    name: str
+    bot_persona: str  # "" when people play it
+    players: list[PresentPlayer]  # removed players left out
+    present_count: int
+    drafting: bool  # a player typed in the composer in the last DRAFTING_SECONDS
+    last_active: datetime | None  # the last keystroke in the composer, offer sent or answered
+    sent: int  # offers this round
+    received: int
+    answered: int
+    waiting: int  # offers to the team still waiting for its answer
+    score: TeamScore | None  # after the latest closed round
+
+
+def _team_rows(teams, offers, recipients, answers, scores, acted, *, typing: bool) -> tuple[list[TeamRow], dict]:
+    """Each team's row of the teams table and the matrix's cells, in one pass over the round's offers.
 
     ``acted`` maps a team to its last offer or answer; with the players' last keystroke
     in the composer it makes the team's "last active". ``typing`` is False once the
     exercise has ended (there is no composer left to type in).
-    Returns the matrix's cells: (sending team, receiving team) -> offers, by number.
+    The cells: (sending team, receiving team) -> offers, by number.
     """
     now = timezone.now()
     present, drafting = timedelta(seconds=PRESENT_SECONDS), timedelta(seconds=DRAFTING_SECONDS)
-    by_pk = {t.pk: t for t in teams}
-    for team in teams:
-        everyone = list(team.participants.all())
-        team.players = [p for p in everyone if not p.is_removed]
-        team.removed_players = [p for p in everyone if p.is_removed]
-        for player in team.players:
-            player.is_present = bool(player.last_seen_at and now - player.last_seen_at < present)
-        team.present_count = sum(p.is_present for p in team.players)
-        team.drafting = typing and any(p.drafting_at and now - p.drafting_at < drafting for p in team.players)
-        moments = [p.drafting_at for p in team.players if p.drafting_at] + [acted.get(team.pk)]
-        team.last_active = max((m for m in moments if m), default=None)
-        team.sent = team.received = team.answered = team.waiting = 0
-        team.score = scores.get(team.pk)
+    known = {t.pk for t in teams}
+    sent, received, answered, waiting = Counter(), Counter(), Counter(), Counter()
     cells = {}
     for offer in offers:  # by number, so every cell lists its offers in order
-        if sender := by_pk.get(offer.from_team_id):
-            sender.sent += 1
+        sent[offer.from_team_id] += 1
         for team_id in recipients.get(offer.pk, ()):
             cells.setdefault((offer.from_team_id, team_id), []).append(offer)
-            if (team := by_pk.get(team_id)) is None:
+            if team_id not in known:
                 continue
-            team.received += 1
+            received[team_id] += 1
             if (offer.pk, team_id) in answers:
-                team.answered += 1
+                answered[team_id] += 1
             elif offer.status == Offer.Status.PENDING:
-                team.waiting += 1
-    return cells
+                waiting[team_id] += 1
+    rows = []
+    for team in teams:
+        players = [p for p in team.participants.all() if not p.is_removed]
+        here = [bool(p.last_seen_at and now - p.last_seen_at < present) for p in players]
+        moments = [p.drafting_at for p in players if p.drafting_at] + [acted.get(team.pk)]
+        rows.append(
+            TeamRow(
+                pk=team.pk,
+                key=team.key,
+                name=team.name,
+                bot_persona=team.bot_persona,
+                players=[PresentPlayer(p.display_name, is_here) for p, is_here in zip(players, here, strict=True)],
+                present_count=sum(here),
+                drafting=typing and any(p.drafting_at and now - p.drafting_at < drafting for p in players),
+                last_active=max((m for m in moments if m), default=None),
+                sent=sent[team.pk],
+                received=received[team.pk],
+                answered=answered[team.pk],
+                waiting=waiting[team.pk],
+                score=scores.get(team.pk),
+            )
+        )
+    return rows, cells
 
 
 def offer_page(request, exercise, number: int, *, back_url: str) -> tuple[str, dict]:

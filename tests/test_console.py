@@ -207,7 +207,10 @@ def test_every_console_table_renders_typed_rows_and_escapes_a_hostile_team_name(
     umpire_html = _table(page, "align-middle umpire")
     assert ESCAPED in umpire_html and "&lt;i&gt;&quot;K&quot;" in umpire_html  # a summary, a ruling, a key
     assert f'title="{ESCAPED}"' in umpire_html
-    # The teams table and the matrix: markup written in Python with format_html.
+    # The teams table and the matrix: markup written in Python with format_html; the teams' rows typed too.
+    team_rows = response.context["team_rows"]
+    assert [type(r) for r in team_rows] == [rooms.TeamRow] * exercise.teams.count()
+    assert next(r for r in team_rows if r.pk == dprk.team_id).name == SCRIPT
     assert ESCAPED in _table(page, "console-teams") and "&lt;i&gt;&quot;K&quot;" in _table(page, "console-teams")
     assert "&lt;i&gt;&quot;K&quot;" in _table(page, "offer-matrix")
 

@@ -38,6 +38,23 @@ def _dash(value) -> str:
     return "–" if value is None else str(value)
 
 
+def _escaper():
+    """``format_html("{}", value)``, kept for the values a table repeats (statuses, scores, counts).
+
+    format_html escapes every argument that is not already safe, and escaping a number costs
+    about as much as filling in the rest of a matrix link; the same few values recur hundreds
+    of times in one render.
+    """
+    seen = {}
+
+    def escaped(value) -> SafeString:
+        if value not in seen:
+            seen[value] = format_html("{}", value)
+        return seen[value]
+
+    return escaped
+
+
 @register.filter(is_safe=False)
 def truncate(text: str, length: int) -> str:
     """The ``truncatechars`` filter, without its per-character walk when the text is short enough
@@ -62,22 +79,23 @@ def offer_matrix_rows(context) -> SafeString:
     else:
         offer_url = numbered_url("console_offer", context["exercise"].pk)
     labels = dict(Offer.Status.choices)  # get_status_display() looks the label up anew for each offer
+    shown = _escaper()
     links = {}  # an offer to several teams shows in several cells
     for offers in cells.values():
         for o in offers:
             if o.pk not in links:
-                url = offer_url(o.number)
+                url = shown(offer_url(o.number))  # once, though the link names it twice
                 links[o.pk] = format_html(
                     '<a class="matrix-offer badge status-{} d-block text-start mb-1" href="{}" hx-get="{}"'
                     ' hx-target="#offer-modal-body" data-bs-toggle="modal" data-bs-target="#offer-modal">'
                     "#{} · {} · S {} R {}</a>",
-                    o.status,
+                    shown(o.status),
                     url,
                     url,
                     o.number,
-                    labels.get(o.status, o.status),
-                    _dash(o.specificity),
-                    _dash(o.reciprocity),
+                    shown(labels.get(o.status, o.status)),
+                    shown(_dash(o.specificity)),
+                    shown(_dash(o.reciprocity)),
                 )
     ids = [team.pk for team in teams]
     rows = []
@@ -110,14 +128,16 @@ _NOBODY = mark_safe('<span class="text-body-secondary small ms-1">nobody yet</sp
 
 @register.simple_tag(takes_context=True)
 def team_rows(context) -> SafeString:
-    """The teams table: presence, drafting, offers sent, received and answered, score (see room_state)."""
+    """The teams table (rooms.TeamRow): presence, drafting, offers sent, received and answered, score."""
     current = context.get("current")
     now = timezone.now()
+    shown = _escaper()
     rows = []
-    for team in context["teams"]:
+    for team in context["team_rows"]:
+        key = shown(team.key)
         waiting = ""
         if team.waiting:
-            waiting = format_html(' <span class="small text-body-secondary">({} waiting)</span>', team.waiting)
+            waiting = format_html(' <span class="small text-body-secondary">({} waiting)</span>', shown(team.waiting))
         rows.append(
             format_html(
                 '<tr data-team="{}"><th scope="row">{} <span class="text-body-secondary small fw-normal">{}</span>{}</th>'
@@ -125,18 +145,18 @@ def team_rows(context) -> SafeString:
                 "<td>{}</td><td>{}</td>"
                 '<td class="text-end">{}</td><td class="text-end">{}</td><td class="text-end">{}{}</td>'
                 '<td>{}</td><td class="text-end">{}</td></tr>',
-                team.key,
+                key,
                 team.name,
-                team.key,
+                key,
                 bot_badge(team),
-                team.present_count,
-                len(team.players),
+                shown(team.present_count),
+                shown(len(team.players)),
                 _presence_badges(team),
                 _DRAFTING if team.drafting else _DASH_CELL,
                 _last_active(team.last_active, now),
-                team.sent,
-                team.received,
-                team.answered,
+                shown(team.sent),
+                shown(team.received),
+                shown(team.answered),
                 waiting,
                 _THIS_ROUND[bool(team.sent)] if current else _DASH_CELL,
                 floatformat(team.score.total, 1) if team.score else _DASH_CELL,
@@ -169,7 +189,7 @@ def _presence_badges(team) -> SafeString:
     """One badge per player, filled when seen in the last 30 s."""
     if not team.players:
         return _NOBODY
-    return format_html_join("", "{}{}</span>", ((_PRESENT[p.is_present], p.display_name) for p in team.players))
+    return format_html_join("", "{}{}</span>", ((_PRESENT[p.is_present], p.name) for p in team.players))
 
 
 # --- the roster ----------------------------------------------------------------------------------
@@ -204,7 +224,8 @@ _OUTCOME_CHIPS = {
 
 @register.simple_tag
 def agreement_items(agreements) -> SafeString:
-    """The projector's agreements: parties, scores, round, and each commitment with its outcome."""
+    """The projector's agreements (rooms.AgreementRow): parties, scores, round, each commitment's outcome."""
+    shown = _escaper()
     return format_html_join(
         "",
         '<div class="proj-agreement" data-fit-item><div class="proj-agreement-head">#{} · {} ⇄ {}'
@@ -213,11 +234,11 @@ def agreement_items(agreements) -> SafeString:
         (
             (
                 offer.number,
-                offer.from_key,
-                ", ".join(offer.recipient_keys),
-                _dash(offer.specificity),
-                _dash(offer.reciprocity),
-                offer.round_number,
+                shown(offer.from_key),
+                shown(", ".join(offer.recipient_keys)),
+                shown(_dash(offer.specificity)),
+                shown(_dash(offer.reciprocity)),
+                shown(offer.round_number),
                 format_html_join(
                     "",
                     "<li>{}{}</li>",

@@ -43,7 +43,7 @@ def stand_in_rows(context) -> SafeString:
     exercise = context["exercise"]
     csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token", ""))
     rows = []
-    for team in context["teams"]:
+    for team in context["team_rows"]:  # rooms.TeamRow
         url = reverse("team_bot", args=[exercise.pk, team.pk])
         if team.bot_persona:
             who = format_html("{}{}", persona_label(team.bot_persona), bot_badge(team))
@@ -53,8 +53,7 @@ def stand_in_rows(context) -> SafeString:
                 team.name,
             )
         else:
-            players = len(getattr(team, "players", ()))
-            who = format_html('<span class="text-body-secondary">people ({} seated)</span>', players)
+            who = format_html('<span class="text-body-secondary">people ({} seated)</span>', len(team.players))
             take_back = mark_safe("")
         form = format_html(
             '<form method="post" action="{}" class="d-flex flex-wrap gap-2 align-items-center">{}'
