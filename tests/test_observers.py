@@ -3,7 +3,9 @@
 import re
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from exercises import rooms, services
 from exercises.models import Event, Observation, Observer, Team
@@ -153,3 +155,22 @@ def test_a_poll_after_an_offer_leaves_out_what_only_exercise_wide_changes_alter(
 def test_wrong_methods_get_405(observer, observer_client):
     assert observer_client.post(f"/observe/{observer.token}/").status_code == 405
     assert observer_client.get(f"/observe/{observer.token}/observations/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_observer_queries_do_not_grow_with_teams_offers_or_settled_steps(facilitator):
+    """The observer's page and poll render the teams table, matrix and umpire's table uncached."""
+    from tests.test_console import _count, _room
+
+    counts = {}
+    for name, teams, offers in (("small", 4, 1), ("large", 12, 10)):
+        exercise, _ = _room(facilitator, teams, offers)
+        observer = services.invite_observer(exercise=exercise, name="Dr Lee", actor="t")
+        c = Client()
+        with time_machine.travel(timezone.now(), tick=False):
+            counts[name] = (
+                _count(c, f"/observe/{observer.token}/"),
+                _count(c, f"/observe/{observer.token}/poll/?rev=0"),
+            )
+    print("observer page, observer poll queries (4 teams vs 12 teams x10 offers):", counts)
+    assert counts["small"] == counts["large"]
