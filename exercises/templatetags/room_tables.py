@@ -201,7 +201,8 @@ def move_options(context, team) -> SafeString:
 
     Every player of a team shows the same list, and every team's list is the others' teams:
     each option is written once per render and each team's list joined once, not once per
-    player (300 players x 59 teams in a template loop cost 400 ms, docs/architecture.md).
+    player (a template loop over 360 players x 59 teams cost 0.3 s: docs/performance.md,
+    "Console tables as templates").
     """
     options, lists = context.render_context.setdefault("move_options", ({}, {}))
     if team.pk not in lists:
