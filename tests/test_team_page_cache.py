@@ -243,7 +243,7 @@ def test_sending_with_htmx_swaps_the_composer_and_the_live_part(played, usa, dpr
     text = response.content.decode().strip()
     assert text.startswith('<section id="composer-wrap"') and 'value="Yongbyon"' not in text.split("</section>")[0]
     assert '<section id="team-live" hx-swap-oob="true"' in text and "Offer #2" in text
-    assert '<div id="room-flash" hx-swap-oob="true">' in text and "Offer #2 sent." in text
+    assert '<div id="room-flash" tabindex="-1" data-fresh hx-swap-oob="true">' in text and "Offer #2 sent." in text
     # Nothing waits for the next full page: the message was said once, in place.
     assert "Offer #2 sent." not in _room(dprk_client, dprk)
     assert Offer.objects.filter(client_token="hx-1").count() == 1

@@ -58,6 +58,16 @@
     if (live) announce(live.dataset.announce);
   });
 
+  // Sending or answering an offer in place says how it went at the top of the room, as the
+  // reload it replaces did: focus goes to the message (#room-flash, data-fresh), so a keyboard
+  // or screen-reader user hears it instead of losing focus with the swapped composer.
+  document.addEventListener("htmx:afterSettle", function () {
+    const flash = document.getElementById("room-flash");
+    if (!flash || !flash.hasAttribute("data-fresh")) return;
+    flash.removeAttribute("data-fresh");
+    flash.focus();
+  });
+
   // A hidden tab polls every 10 s instead of every 2 s.
   let lastHiddenPoll = 0;
   document.addEventListener("htmx:confirm", function (evt) {

@@ -52,6 +52,8 @@ def test_an_offer_is_sent_and_answered_with_the_keyboard_only(live_server, new_p
     tab_to(kim, "#composer button[data-once]")
     kim.keyboard.press("Enter")
     expect(kim.locator(".alert-success")).to_contain_text("Offer #1 sent")
+    # Sent in place (htmx): focus goes to the message, not lost with the swapped composer.
+    expect(kim.locator("#room-flash")).to_be_focused()
     offer = Offer.objects.get()
     assert [c.by for c in offer.commitments.all()] == ["DPRK", "USA"]
     assert offer.commitments.get(position=1).kind == "yongbyon-freeze"
