@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from exercises import bots, roster, services
+from exercises import bots, live, roster, services
 from exercises.models import Offer
 from exercises.text import render_markdown
 from tests import factories
@@ -22,6 +22,8 @@ from tests.test_views_team import offer_post
 
 # The kept room's one query: the seat (participant id, name, presence), without the scenario.
 KEPT_QUERIES = 1
+# The room built from the database (after a change), with a round open and offers in the inbox.
+BUILT_QUERIES = 12
 
 
 def _room(client, player) -> str:
@@ -74,6 +76,32 @@ def test_the_kept_rooms_query_count_does_not_grow_with_the_exercise(facilitator,
     _room(client, players["USA"])
     page = _kept(client, players["USA"], django_assert_num_queries)
     assert page.count('class="card offer-card') == 25
+
+
+def _built_queries(exercise, player) -> int:
+    """Queries of the room built (nothing kept for the team yet)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = player_client(player)
+    client.get(f"/play/{player.team_id}/")  # warm: presence, the cached state
+    cache.delete(live.pages._shell_key(exercise.pk, player.team_id))
+    with CaptureQueriesContext(connection) as ctx:
+        _room(client, player)
+    return len(ctx.captured_queries)
+
+
+def test_the_built_rooms_query_count_does_not_grow_with_the_exercise(played, usa, facilitator):
+    keys = ("USA", "DPRK", "ROK", "China", "Japan", "Russia")
+    big = factories.make_exercise(facilitator, teams=keys, title="Big")
+    players = {key: factories.make_player(big, key) for key in keys}
+    services.start_round(exercise=big, actor="t")
+    for giver in keys[1:]:
+        for _ in range(5):
+            factories.send_offer(players[giver], [players["USA"].team], factories.specific_rows(giver, "USA"))
+    small = _built_queries(played, usa)
+    assert small == _built_queries(big, players["USA"]) == BUILT_QUERIES
 
 
 def test_teammates_get_their_own_name_csrf_and_client_tokens(played, usa, django_assert_num_queries):

@@ -189,7 +189,6 @@ def _built_room(request, participant):
     exercise = participant.team.exercise
     services.close_if_expired(exercise)
     exercise.refresh_from_db()
-    live.refresh_state(exercise.pk, exercise.revision, exercise.open_deadline_ts())
     access.mark_seen(participant)
     if request.GET.get("discard") == "draft":
         cache.delete(_refused_key(participant.pk))
@@ -233,6 +232,10 @@ def _render_room(request, participant, context: dict, *, keep: bool = False) -> 
     live_html = render_to_string("exercises/team_room.html#live", context, request)
     shell = render_to_string("exercises/team_room.html", context, request)
     if keep:
+        # The kept copies are read against the cached state: make sure it is there (no query more).
+        current = context["current"]
+        deadline = current.deadline.timestamp() if current and current.is_open and current.deadline else None
+        live.refresh_state(exercise.pk, exercise.revision, deadline)
         live.keep_team_fragment(exercise.pk, participant.team_id, exercise.revision, live_html, exercise.is_ended)
         live.keep_team_page(exercise.pk, participant.team_id, exercise.revision, shell)
     return _fill(request, shell.replace(live.LIVE, live_html, 1), participant.display_name)
