@@ -54,6 +54,21 @@ def test_seed_demo_plays_rounds_with_scripted_teams(db):
     assert payload["exercise"]["played_rounds"] == 3
 
 
+def test_seed_demo_with_a_seed_replays_the_same_game(db):
+    """The same --seed, whatever the database's ids, gives the same offers and outcomes."""
+
+    def game():
+        payload = seed("--new", "--played-rounds", "2", "--seed", "same")
+        return list(
+            Commitment.objects.filter(offer__exercise_id=payload["exercise"]["id"])
+            .order_by("offer__number", "position")
+            .values_list("offer__number", "position", "by", "kind", "outcome", "specificity")
+        )
+
+    first, again = game(), game()
+    assert first and first == again
+
+
 def test_seed_demo_adds_delegations_beyond_the_scenario(db):
     payload = seed("--new", "--teams", "12")
     assert len(payload["teams"]) == 12

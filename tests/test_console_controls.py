@@ -137,7 +137,10 @@ def test_it_overrides_a_resolution_with_a_reason(facilitator_client, exercise, u
     facilitator_client.post(url, {"outcome": flipped, "reason": "Inspectors confirmed it"})
     commitment.refresh_from_db()
     assert commitment.outcome == flipped and commitment.overridden
-    assert Event.objects.filter(kind=Event.Kind.COMMITMENT_OVERRIDDEN).count() == 1
+    # One ruling with its reason; the steps linked to it may follow, each recorded as such.
+    rulings = Event.objects.filter(kind=Event.Kind.COMMITMENT_OVERRIDDEN)
+    assert [e.details["commitment"] for e in rulings if e.details["reason"] == "Inspectors confirmed it"] == [1]
+    assert all(e.details["reason"] == "follows the ruling on no. 1" for e in rulings if e.details["commitment"] != 1)
 
 
 def test_the_umpire_table_offers_the_opposite_ruling_for_each_resolved_commitment(

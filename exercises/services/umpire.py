@@ -94,7 +94,12 @@ def value_step(*, commitment: Commitment, giver: float | None, receiver: float |
             raise GameError(f"Give values between -{UMPIRE_VALUE_LIMIT} and {UMPIRE_VALUE_LIMIT}.")
     with transaction.atomic():
         exercise = locked_exercise(commitment.offer.exercise_id)
-        locked = Commitment.objects.select_for_update().select_related("offer", "resolved_in").get(pk=commitment.pk)
+        # Only the step's own row: PostgreSQL cannot lock the nullable side of the join to resolved_in.
+        locked = (
+            Commitment.objects.select_for_update(of=("self",))
+            .select_related("offer", "resolved_in")
+            .get(pk=commitment.pk)
+        )
         if locked.outcome in (Commitment.Outcome.PROPOSED, Commitment.Outcome.VOID):
             raise GameError("Only a step of an agreement can be valued.")
         values = {}

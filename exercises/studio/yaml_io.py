@@ -15,6 +15,7 @@ import yaml
 
 from exercises.scenarios import ScenarioError, parse_scenario_text
 from exercises.scenarios.loader import PACK_BOUNDS
+from exercises.scenarios.validation import validate_scenario
 
 __all__ = ["MAX_UPLOAD_BYTES", "read_upload", "to_yaml"]
 
@@ -46,9 +47,14 @@ def _readable(snapshot: dict) -> dict:
 
 
 def to_yaml(snapshot: dict) -> str:
-    """A validated snapshot as a pack; ``parse_scenario_text`` of it gives the snapshot back."""
+    """A validated snapshot as a pack; ``parse_scenario_text`` of it gives the snapshot back.
+
+    Re-validating puts every key back in the pack's order: PostgreSQL's jsonb keeps a
+    stored version's keys in its own order, and the file must read the same on any database.
+    """
     header = "# Tabletop scenario pack. Format: docs/scenario-format.md\n"
-    body = yaml.dump(_readable(snapshot), Dumper=_PackDumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
+    ordered = validate_scenario(snapshot)
+    body = yaml.dump(_readable(ordered), Dumper=_PackDumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
     return header + body
 
 

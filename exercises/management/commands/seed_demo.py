@@ -158,7 +158,7 @@ class ScriptedTeams:
 
     def __init__(self, exercise: Exercise):
         self.exercise = exercise
-        self.random = random.Random(f"demo-{exercise.pk}")
+        self.random = random.Random(f"demo-{exercise.seed}")  # --seed replays the same demo
         self.players = {
             team.key: Participant.objects.get_or_create(team=team, display_name=f"{team.key} bot")[0]
             for team in exercise.teams.all()
