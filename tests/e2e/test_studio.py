@@ -1,9 +1,7 @@
 """The scenario studio in a browser (issue 17's done-when): duplicate the default scenario,
 change an item's values, add triggered news, save, start an exercise with it; the team room
 shows the change and an exercise created earlier does not. Screenshots at desktop and phone
-width go to /work/helpers/shots/17/ when that folder exists (else the e2e screenshot folder)."""
-
-from pathlib import Path
+width go to the e2e screenshot folder (test-artifacts/screenshots/)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +14,7 @@ from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/helpers/shots/17") if Path("/work/helpers/shots/17").is_dir() else SCREENSHOTS
+SHOTS = SCREENSHOTS
 
 
 def shot(page, name: str) -> None:
