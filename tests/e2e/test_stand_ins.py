@@ -34,9 +34,13 @@ def trade(page, partner: str, give: str, get: str) -> int:
         page.fill(f"#id_c-{row}-deadline", "within 30 days")
         page.fill(f"#id_c-{row}-verification", page.input_value(f"#id_c-{row}-verification") or "IAEA inspectors")
         page.fill(f"#id_c-{row}-conditional_on", str(other))
+    sent = page.locator("#room-flash .alert-success")
+    before = sent.inner_text() if sent.count() else ""
     page.click("button:has-text('Send offer')")
-    sent = page.locator(".alert-success")
+    # The send is answered in place: wait for this offer's word, not the previous one's.
     expect(sent).to_contain_text("sent")
+    if before:
+        expect(sent).not_to_have_text(before)
     return int(re.search(r"#(\d+)", sent.inner_text())[1])
 
 
