@@ -230,6 +230,12 @@ def umpire_rows(exercise: Exercise) -> list[UmpireRow]:
     return [_umpire_row(c, override_url, value_url) for c in settled]
 
 
+def _giver_first(values: dict, by: str, to: list[str]) -> list[tuple[str, float]]:
+    """The umpire's values, giver first, then the receivers in the step's order (jsonb keeps its own)."""
+    order = [by, *to]
+    return sorted(values.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+
 def _umpire_row(c, override_url, value_url) -> UmpireRow:
     values = c.umpire_value or {}
     return UmpireRow(
@@ -246,7 +252,7 @@ def _umpire_row(c, override_url, value_url) -> UmpireRow:
         note=ledger_note(c.outcome, c.breach_position, c.withdrawn_in__number),
         overridden=c.overridden,
         override_reason=c.override_reason,
-        values=list(values.items()),
+        values=_giver_first(values, c.by, c.to or []),
         by=c.by,
         to=list(c.to or []),
         giver_value=values.get(c.by),
