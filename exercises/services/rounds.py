@@ -236,7 +236,7 @@ def _final_reckoning(exercise: Exercise, actor: str) -> None:
     """Every agreed step still due is settled now, in the last round, like a round close:
     the ledger, tension, then that round's scores again. ``reckoning_from`` keeps the
     tension the round itself closed with, so pages can show the two apart."""
-    last = exercise.rounds.filter(status=Round.Status.CLOSED).order_by("-number").first()
+    last = settlement.last_closed_round(exercise)
     if last is None or not Commitment.objects.filter(offer__exercise=exercise, outcome=Commitment.Outcome.DUE).exists():
         return
     last.reckoning_from = exercise.tension

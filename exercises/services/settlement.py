@@ -65,6 +65,11 @@ def resolve_due_commitments(exercise: Exercise, closing: Round, *, final: bool =
     )
 
 
+def last_closed_round(exercise: Exercise) -> Round | None:
+    """The round the final reckoning settles in (the last one closed)."""
+    return exercise.rounds.filter(status=Round.Status.CLOSED).order_by("-number").first()
+
+
 def ledger_step(exercise: Exercise, offer: Offer, c: Commitment) -> rules.ledger.Step:
     """A stored step as the ledger reads it; a due step carries its odds and its draw."""
     catalogue = scoring.catalogue_for(exercise)

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from exercises import rules
-from exercises.models import Commitment, Event, Exercise, Round
+from exercises.models import Commitment, Event, Exercise
 from exercises.services import settlement
 from exercises.services.base import GameError, check_length, locked_exercise, record
 
@@ -22,7 +22,9 @@ def override_resolution(*, commitment: Commitment, kept: bool, reason: str, acto
             raise GameError("Only a resolved commitment can be overridden.")
         before = locked.outcome
         offer = locked.offer
-        steps = [settlement.ledger_step(exercise, offer, c) for c in offer.commitments.all()]
+        # The agreement as it stood before the ruling: the ledger reads it, _follow_ruling updates it.
+        agreement = {c.position: c for c in offer.commitments.select_related("resolved_in")}
+        steps = [settlement.ledger_step(exercise, offer, c) for c in agreement.values()]
         locked.outcome = Commitment.Outcome.KEPT if kept else Commitment.Outcome.BROKEN
         locked.overridden = True
         locked.override_reason = reason
@@ -39,18 +41,18 @@ def override_resolution(*, commitment: Commitment, kept: bool, reason: str, acto
             reason=locked.override_reason,
         )
         if locked.outcome != before:
-            _follow_ruling(exercise, locked, rules.ledger.overrule(steps, locked.position, kept), actor)
+            consequences = rules.ledger.overrule(steps, locked.position, kept)
+            _follow_ruling(exercise, locked, agreement, consequences, actor)
         settlement.rescore_from(exercise, locked.resolved_in.number if locked.resolved_in else 0)
     exercise.bump()
 
 
-def _follow_ruling(exercise: Exercise, ruled: Commitment, consequences, actor: str) -> None:
+def _follow_ruling(exercise: Exercise, ruled: Commitment, steps: dict, consequences, actor: str) -> None:
     """The links answer the umpire's ruling as they would have answered the dice
     (rules.ledger.overrule): steps paid on a condition ruled broken are void, snap-backs
     withdrawn; a breach ruled away frees what it voided (drawn at the next close, or now
     if the exercise has ended) and what it withdrew. Each change is recorded as part of
-    the ruling; tension keeps its history."""
-    steps = {c.position: c for c in ruled.offer.commitments.select_related("resolved_in")}
+    the ruling; tension keeps its history. ``steps`` are the agreement's commitments by position."""
     for settled in consequences:
         c = steps[settled.position]
         before = c.outcome
@@ -77,8 +79,7 @@ def _follow_ruling(exercise: Exercise, ruled: Commitment, consequences, actor: s
             reason=f"follows the ruling on no. {ruled.position}",
         )
     if exercise.is_ended and any(s.outcome == rules.ledger.DUE for s in consequences):
-        last = exercise.rounds.filter(status=Round.Status.CLOSED).order_by("-number").first()
-        settlement.resolve_due_commitments(exercise, last, final=True)
+        settlement.resolve_due_commitments(exercise, settlement.last_closed_round(exercise), final=True)
 
 
 # The umpire's values stay on the scale of the catalogue's (docs/scoring.md "Value from substance").
