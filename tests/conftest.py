@@ -1,9 +1,16 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
 from exercises import bots, live
 from tests import factories
+
+
+def pytest_configure(config):
+    # Django's PBKDF2 (over a million rounds) costs about half a second per facilitator, and
+    # most tests create one: the suite hashes with MD5. Password hashing itself is Django's.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
