@@ -44,13 +44,55 @@ def test_the_counter_composer_names_the_offer_it_counters_and_can_be_cancelled(e
     page = usa_client.get(f"{room}?counter={offer.number}").content.decode()
     heading = page.split('id="composer-heading"')[1].split("</h2>")[0]
     assert f"Counter-offer to #{offer.number} from {escape(dprk.team.name)}" in heading
-    assert f'<a class="btn btn-sm btn-outline-secondary" href="{room}">Cancel the counter</a>' in page
+    assert f'<a class="btn btn-sm btn-outline-secondary" href="{room}" hx-get="{room}"' in page
     # Adding a row keeps saying what it counters.
     data = offer_post(factories.specific_rows("DPRK", "USA"), recipients=["DPRK"], parent=str(offer.pk), add_row="1")
     refreshed = usa_client.post(f"{room}composer/", data, HTTP_HX_REQUEST="true").content.decode()
     assert f"Counter-offer to #{offer.number}" in refreshed and "Cancel the counter" in refreshed
     # Cancelling is a plain room: a new offer again.
     assert "New offer" in usa_client.get(room).content.decode()
+
+
+def test_counter_and_its_cancel_swap_the_composer_in_place(
+    exercise, usa, dprk, usa_client, django_assert_max_num_queries
+):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    room = f"/play/{usa.team_id}/"
+    card = _card(usa_client.get(room).content.decode(), offer.number)
+    assert f'hx-get="{room}?counter={offer.number}" hx-target="#composer-wrap" hx-select="#composer-wrap"' in card
+    assert 'hx-push-url="true"' in card  # back and reload keep working: the address says "counter"
+    with django_assert_max_num_queries(20):
+        response = usa_client.get(f"{room}?counter={offer.number}", HTTP_HX_REQUEST="true")
+    composer = response.content.decode()
+    assert response.status_code == 200
+    assert composer.lstrip().startswith('<section id="composer-wrap"')
+    assert 'id="team-live"' not in composer and "<html" not in composer  # the composer, nothing else
+    assert f"Counter-offer to #{offer.number} from {escape(dprk.team.name)}" in composer
+    assert 'tabindex="-1" data-fresh>' in composer  # focus moves to the heading (static/app/app.js)
+    assert f'name="parent" value="{offer.pk}"' in composer
+    cancelled = usa_client.get(room, HTTP_HX_REQUEST="true").content.decode()
+    assert cancelled.lstrip().startswith('<section id="composer-wrap"') and "New offer" in cancelled
+    assert f'name="parent" value="{offer.pk}"' not in cancelled
+
+
+def test_a_page_htmx_restores_from_history_is_the_whole_room(exercise, usa, dprk, usa_client):
+    services.start_round(exercise=exercise, actor="t")
+    offer = factories.send_offer(dprk, [usa.team])
+    page = usa_client.get(
+        f"/play/{usa.team_id}/?counter={offer.number}", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    ).content.decode()
+    assert 'id="team-live"' in page and f"Counter-offer to #{offer.number}" in page and "data-fresh>" not in page
+
+
+def test_a_counter_swap_requires_the_seat_and_a_visible_offer(exercise, usa, dprk, rok, client):
+    services.start_round(exercise=exercise, actor="t")
+    private = factories.send_offer(dprk, [rok.team], factories.specific_rows("DPRK", "ROK"))
+    room = f"/play/{usa.team_id}/"
+    outsider = client.get(f"{room}?counter={private.number}", HTTP_HX_REQUEST="true")
+    assert outsider.status_code in (302, 403) and b"Counter-offer" not in outsider.content
+    unseen = player_client(usa).get(f"{room}?counter={private.number}", HTTP_HX_REQUEST="true")
+    assert unseen.status_code == 404 and b"Counter-offer" not in unseen.content
 
 
 def test_the_counter_composer_cannot_name_an_offer_the_team_cannot_see(exercise, usa, dprk, rok, usa_client):

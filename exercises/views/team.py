@@ -198,6 +198,10 @@ def _built_room(request, participant):
     if kept is not None:
         return _room_with_draft(request, participant, *kept)
     if counter_number is None:
+        if _composer_only(request):  # "Cancel the counter": a blank composer
+            return render(
+                request, "exercises/team_room.html#composer", room_context(participant) | {"focus_composer": True}
+            )
         # The page every teammate gets: kept with its slots, unless a facilitator's own browser asks.
         keep = not access.signed_in(request)
         context = room_context(participant, client_token=live.CLIENT_TOKEN)
@@ -211,7 +215,15 @@ def _built_room(request, participant):
         offer_form=_offer_form(participant, teams, initial=initial),
         formset=_formset(exercise, teams, initial=rows),
     )
+    if _composer_only(request):
+        return render(request, "exercises/team_room.html#composer", context | {"focus_composer": True})
     return HttpResponse(_render_room(request, participant, context))
+
+
+def _composer_only(request) -> bool:
+    """Counter (and its cancel) swap the composer in place; a reload, a link opened in a new tab
+    or htmx restoring a page the browser's history lost gets the whole room."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _render_room(request, participant, context: dict, *, keep: bool = False) -> str:

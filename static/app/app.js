@@ -60,12 +60,13 @@
 
   // Sending or answering an offer in place says how it went at the top of the room, as the
   // reload it replaces did: focus goes to the message (#room-flash, data-fresh), so a keyboard
-  // or screen-reader user hears it instead of losing focus with the swapped composer.
+  // or screen-reader user hears it instead of losing focus with the swapped composer. A counter
+  // swapped in (or cancelled) marks the composer's heading instead: focus and reading start there.
   document.addEventListener("htmx:afterSettle", function () {
-    const flash = document.getElementById("room-flash");
-    if (!flash || !flash.hasAttribute("data-fresh")) return;
-    flash.removeAttribute("data-fresh");
-    flash.focus();
+    const fresh = document.querySelector("#room-flash[data-fresh], #composer-heading[data-fresh]");
+    if (!fresh) return;
+    fresh.removeAttribute("data-fresh");
+    fresh.focus();
   });
 
   // A hidden tab polls every 10 s instead of every 2 s.

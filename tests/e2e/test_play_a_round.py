@@ -61,10 +61,19 @@ def test_join_offer_counter_accept_close(live_server, new_page, shoot):
     # USA sees it arrive by polling, and counters.
     expect(ann.locator("#team-live")).to_contain_text("Offer #1", timeout=8000)
     shoot(ann, "04-usa-inbox")
+    ann.evaluate("window.sameRoom = true")  # gone if the page reloads
     ann.click("a:has-text('Counter')")
-    expect(ann.locator("#composer-heading")).to_have_text(
-        "Counter-offer to #1 from Democratic People's Republic of Korea"
-    )
+    counter_heading = "Counter-offer to #1 from Democratic People's Republic of Korea"
+    expect(ann.locator("#composer-heading")).to_have_text(counter_heading)
+    expect(ann.locator("#composer-heading")).to_be_focused()
+    assert ann.url.endswith("?counter=1") and ann.evaluate("window.sameRoom") is True
+    # Cancel swaps a blank composer in; the back button brings the counter back.
+    ann.click("a:has-text('Cancel the counter')")
+    expect(ann.locator("#composer-heading")).to_have_text("New offer")
+    assert not ann.url.endswith("?counter=1")
+    ann.go_back()
+    expect(ann.locator("#composer-heading")).to_have_text(counter_heading)
+    assert ann.evaluate("window.sameRoom") is True
     expect(ann.locator("#id_c-0-site")).to_have_value("Yongbyon")
     ann.click("button:has-text('Add a commitment')")
     expect(ann.locator("#id_c-1-action")).to_be_visible()
