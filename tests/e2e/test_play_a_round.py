@@ -23,6 +23,15 @@ def join(page, base: str, team, name: str):
     expect(page.locator("#brief-heading")).to_contain_text(team.name)
 
 
+def settled(page) -> None:
+    """Wait until htmx has nothing in flight and has wired up what it swapped in.
+
+    htmx attaches the listeners of swapped-in content in its settle step, 20 ms after the swap; a key pressed
+    in between reaches an element that htmx does not listen to yet. A person is never that quick; a test is.
+    """
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-added')")
+
+
 def test_join_offer_counter_accept_close(live_server, new_page, shoot):
     base = live_server.url
     facilitator = factories.make_facilitator("alice")

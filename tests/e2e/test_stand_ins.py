@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from exercises import bots, services
 from exercises.models import Exercise
 from tests import factories
+from tests.e2e.test_play_a_round import settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -19,7 +20,7 @@ def pick(page, row: int, key: str, by: str) -> None:
     if row:
         page.click("button:has-text('Add a commitment')")
         expect(page.locator(f"#id_c-{row}-kind")).to_be_visible()
-        page.wait_for_timeout(500)  # htmx binds the new row after the swap; a student is slower than that
+        settled(page)
     page.select_option(f"#id_c-{row}-kind", key)
     expect(page.locator(f"#id_c-{row}-by")).to_have_value(by, timeout=8000)
 

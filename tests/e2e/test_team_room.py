@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from exercises import roster, services
 from exercises.models import Offer, Participant
 from tests import factories
-from tests.e2e.test_play_a_round import join
+from tests.e2e.test_play_a_round import join, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +37,7 @@ def test_picking_a_catalogue_item_fills_the_composer_by_mouse_and_by_keyboard(li
     # Keyboard, on a second commitment: focus the list and move down with the arrow key.
     kim.click("button:has-text('Add a commitment')")
     expect(kim.locator("#id_c-1-kind")).to_be_visible()
+    settled(kim)
     kim.focus("#id_c-1-kind")
     kim.keyboard.press("ArrowDown")  # "— free text —" -> item 1
     first = exercise.scenario["catalogue"][0]
